@@ -1,0 +1,1 @@
+"""GAS back end: settings, domain, ports and adapters, and the service layer."""

@@ -1,0 +1,1 @@
+"""Adapters for the ports: local_* (embedded default) and aws_* (cloud)."""

@@ -1,0 +1,119 @@
+"""Use cases of the web app: plain functions over the ports.
+
+Routes and Dash callbacks translate requests into these calls and the
+exceptions into responses; the workers' use cases are in backend/processing.py.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from backend.bootstrap import Services
+from backend.domain import Job, JobNotFound, JobStatus, UploadRejected, new_job_id, now, object_key
+from backend.ports import UploadForm
+from backend.users import User
+
+INPUT_PREFIX = "inputs"
+RESULT_PREFIX = "results"
+LOG_VIEW_LIMIT = 2 * 1024 * 1024   # bytes of a log shown in the page; the rest is downloadable
+
+
+@dataclass
+class UploadTicket:
+    job_id: str
+    file_name: str
+    form: UploadForm
+    max_bytes: int | None
+
+
+def safe_file_name(name: str) -> str:
+    """The base name of what the browser sent, with only harmless characters left."""
+    base = re.split(r"[\\/]", name or "")[-1].strip()
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._") or "input.vcf"
+    return base[:200]
+
+
+def upload_limit(svc: Services, user: User) -> int | None:
+    """The most bytes this user may upload in one job; None means no limit."""
+    return None if user.is_premium else svc.settings.free_user_max_upload
+
+
+def start_upload(svc: Services, user: User, file_name: str, size: int | None = None) -> UploadTicket:
+    """A job id and a signed form to send the input file straight to the object store."""
+    name = safe_file_name(file_name)
+    limit = upload_limit(svc, user)
+    if size is not None and limit is not None and size > limit:
+        raise UploadRejected(
+            f"{name} is {size / 1024:,.0f} KiB; Free accounts can submit files up to {limit / 1024:,.0f} KiB. "
+            "Upgrade to Premium for files of any size."
+        )
+    job_id = new_job_id()
+    key = object_key(INPUT_PREFIX, user.id, job_id, name)
+    form = svc.inputs.upload_form(key, limit, svc.settings.upload_url_expiry)
+    return UploadTicket(job_id, name, form, limit)
+
+
+def submit_job(svc: Services, user: User, job_id: str, file_name: str) -> Job:
+    """Create the job for an uploaded file (PENDING) and ask for its annotation."""
+    name = safe_file_name(file_name)
+    if not re.fullmatch(r"[0-9a-f-]{36}", job_id or ""):
+        raise UploadRejected("That upload is not one we issued; choose the file again.")
+    key = object_key(INPUT_PREFIX, user.id, job_id, name)
+    if not svc.inputs.exists(key):
+        raise UploadRejected("We did not receive the file. Choose it again and press Submit.")
+    if svc.jobs.get(job_id) is not None:
+        raise UploadRejected("This upload was submitted already.")
+    job = Job(job_id=job_id, user_id=user.id, input_file_name=name, input_key=key, submit_time=now())
+    svc.jobs.create(job)
+    svc.bus.job_requests.publish({"job_id": job_id, "user_id": user.id})
+    return job
+
+
+def list_jobs(svc: Services, user: User, limit: int = 500) -> list[Job]:
+    """The user's jobs, newest first."""
+    jobs, cursor = svc.jobs.list_for_user(user.id, limit=min(limit, 100))
+    while cursor and len(jobs) < limit:
+        page, cursor = svc.jobs.list_for_user(user.id, limit=100, cursor=cursor)
+        jobs += page
+    return jobs[:limit]
+
+
+def get_job(svc: Services, user: User, job_id: str) -> Job:
+    """The job if it is this user's; JobNotFound otherwise, whether or not it exists."""
+    job = svc.jobs.get(job_id) if job_id else None
+    if job is None or job.user_id != user.id:
+        raise JobNotFound(job_id)
+    return job
+
+
+@dataclass
+class JobFiles:
+    input_url: str
+    result_url: str | None
+    log_available: bool
+
+
+def job_files(svc: Services, user: User, job: Job) -> JobFiles:
+    """Signed links for what the user may download from this job now."""
+    expiry = svc.settings.download_url_expiry
+    input_url = svc.inputs.download_url(job.input_key, job.input_file_name, expiry)
+    result_url = None
+    if job.status == JobStatus.COMPLETED and job.result_key:
+        result_url = svc.results.download_url(job.result_key, result_name(job), expiry)
+    return JobFiles(input_url, result_url, bool(job.log_key))
+
+
+def read_log(svc: Services, user: User, job_id: str) -> str:
+    """The job's log as text (the first LOG_VIEW_LIMIT bytes of it)."""
+    job = get_job(svc, user, job_id)
+    if not job.log_key:
+        raise JobNotFound(job_id)
+    return svc.results.read_bytes(job.log_key, LOG_VIEW_LIMIT).decode("utf-8", errors="replace")
+
+
+def result_name(job: Job) -> str:
+    return job.result_key.rsplit("~", 1)[-1] if job.result_key else ""
+
+
+def job_page_url(svc: Services, job_id: str) -> str:
+    return f"{svc.settings.base_url.rstrip('/')}/annotations/{job_id}"

@@ -1,0 +1,108 @@
+"""Users: the SQLAlchemy model and the store that the service layer calls.
+
+The same code runs on SQLite (embedded default) and PostgreSQL (DATABASE_URL);
+the schema is owned by the Alembic migrations in backend/migrations.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Boolean, DateTime, String, create_engine, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+from backend.domain import Role
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    email: Mapped[str] = mapped_column(String(320), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    role: Mapped[str] = mapped_column(String(20), default=Role.FREE.value)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(timezone.utc))
+
+    # Flask-Login reads these four.
+    is_active = True
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return self.id
+
+    @property
+    def is_premium(self) -> bool:
+        return self.role == Role.PREMIUM.value
+
+
+class RegistrationError(Exception):
+    """The account cannot be created; the message says what to change."""
+
+
+class UserStore:
+    def __init__(self, database_url: str):
+        self.engine = create_engine(database_url, pool_pre_ping=True, future=True)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def get(self, user_id: str) -> User | None:
+        with self._session() as s:
+            return s.get(User, user_id)
+
+    def get_by_email(self, email: str) -> User | None:
+        with self._session() as s:
+            return s.scalars(select(User).where(User.email == normalize_email(email))).first()
+
+    def register(self, email: str, name: str, password: str) -> User:
+        email = normalize_email(email)
+        if "@" not in email or "." not in email.split("@")[-1]:
+            raise RegistrationError("Enter an email address such as ada@example.org.")
+        if not name.strip():
+            raise RegistrationError("Enter your name.")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise RegistrationError(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.")
+        with self._session() as s, s.begin():
+            if s.scalars(select(User).where(User.email == email)).first():
+                raise RegistrationError("An account with this email exists already; log in instead.")
+            user = User(email=email, name=name.strip(), password_hash=_hasher.hash(password))
+            s.add(user)
+        return user
+
+    def authenticate(self, email: str, password: str) -> User | None:
+        """The user if the password is right; None for a wrong password and an unknown email alike."""
+        user = self.get_by_email(email)
+        if user is None or not user.password_hash:
+            _hasher.hash(password)   # spend the same time, so timing does not tell which
+            return None
+        try:
+            _hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return user
+
+    def set_role(self, user_id: str, role: Role) -> None:
+        with self._session() as s, s.begin():
+            s.get(User, user_id).role = role.value
+
+    def set_admin(self, email: str, is_admin: bool = True) -> User:
+        with self._session() as s, s.begin():
+            user = s.scalars(select(User).where(User.email == normalize_email(email))).first()
+            if user is None:
+                raise KeyError(email)
+            user.is_admin = is_admin
+        return user
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
