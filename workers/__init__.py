@@ -1,0 +1,1 @@
+"""Queue-polling workers sharing one poll loop (workers/loop.py)."""

@@ -1,0 +1,4 @@
+from workers.main import main
+
+if __name__ == "__main__":
+    main(["notifier"])
