@@ -6,7 +6,10 @@ from backend.users import Base
 
 url = context.config.get_main_option("sqlalchemy.url")
 engine = create_engine(url)
-with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
-    with context.begin_transaction():
-        context.run_migrations()
+try:
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+finally:
+    engine.dispose()   # a pooled connection left open would hold the database
