@@ -88,6 +88,10 @@ class JobStore(ABC):
         """
 
     @abstractmethod
+    def update_if(self, job_id: str, field: str, expected, **changes) -> bool:
+        """Set `changes` only if the job's `field` equals `expected` (archive state moves)."""
+
+    @abstractmethod
     def update(self, job_id: str, **changes) -> None:
         """Set fields of an existing job unconditionally (progress, archive state)."""
 
@@ -140,6 +144,29 @@ class Topic(ABC):
     @abstractmethod
     def publish(self, body: dict) -> None:
         """Deliver `body` to each subscribed queue."""
+
+
+class ColdArchive(ABC):
+    """Cheap slow storage for results a Free user may no longer download; bound to the results store."""
+
+    @abstractmethod
+    def archive(self, key: str) -> str:
+        """Copy the hot object `key` into the archive and return its archive id.
+
+        The hot copy is left in place: the caller deletes it only once this returned.
+        """
+
+    @abstractmethod
+    def start_restore(self, archive_id: str) -> str:
+        """Ask for the archived object back; returns the retrieval tier granted ("Expedited" or "Standard")."""
+
+    @abstractmethod
+    def restore_ready(self, archive_id: str) -> bool:
+        """Whether a started retrieval has finished and the object can be copied back."""
+
+    @abstractmethod
+    def copy_back(self, archive_id: str, key: str) -> None:
+        """Write the retrieved object to the hot store under `key` and drop it from the archive."""
 
 
 class Mailer(ABC):

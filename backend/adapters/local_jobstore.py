@@ -58,16 +58,17 @@ class SqliteJobStore(JobStore):
             next_cursor = f"{last['submit_time']!r}|{last['job_id']}"
         return jobs, next_cursor
 
-    def _apply(self, db, job_id: str, changes: dict, expected: JobStatus | None) -> bool:
+    def _apply(self, db, job_id: str, changes: dict, condition: tuple[str, object] | None) -> bool:
         row = db.execute("SELECT doc FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
         if row is None:
-            if expected is None:
+            if condition is None:
                 raise KeyError(job_id)
             return False
-        job = Job.from_dict(json.loads(row["doc"]))
-        if expected is not None and job.status != expected:
-            return False
-        doc = job.to_dict()
+        doc = Job.from_dict(json.loads(row["doc"])).to_dict()
+        if condition is not None:
+            field, expected = condition
+            if doc.get(field) != (expected.value if hasattr(expected, "value") else expected):
+                return False
         for name, value in changes.items():
             if name not in doc:
                 raise AttributeError(f"jobs have no field {name!r}")
@@ -77,7 +78,11 @@ class SqliteJobStore(JobStore):
 
     def transition(self, job_id, expected, new, **changes) -> bool:
         with connect(self.path, immediate=True) as db:
-            return self._apply(db, job_id, {**changes, "status": new}, expected)
+            return self._apply(db, job_id, {**changes, "status": new}, ("status", expected))
+
+    def update_if(self, job_id, field, expected, **changes) -> bool:
+        with connect(self.path, immediate=True) as db:
+            return self._apply(db, job_id, changes, (field, expected))
 
     def update(self, job_id, **changes) -> None:
         with connect(self.path, immediate=True) as db:

@@ -45,3 +45,15 @@ def test_list_for_user_is_newest_first_paginated_and_private(adapters):
     assert [j.job_id for j in page1] == ["a4", "a3", "a2"] and cursor
     page2, cursor2 = store.list_for_user("u1", limit=3, cursor=cursor)
     assert [j.job_id for j in page2] == ["a1", "a0"] and cursor2 is None
+
+
+def test_update_if_is_conditional_on_any_field(adapters):
+    from backend.domain import ArchiveState
+    store = adapters.job_store()
+    store.create(_job("j1"))
+    assert store.update_if("j1", "archive_state", ArchiveState.HOT, archive_state=ArchiveState.ARCHIVED,
+                           results_file_archive_id="arch-1")
+    assert not store.update_if("j1", "archive_state", ArchiveState.HOT, archive_state=ArchiveState.ARCHIVED,
+                               results_file_archive_id="arch-2")
+    job = store.get("j1")
+    assert job.archive_state == ArchiveState.ARCHIVED and job.results_file_archive_id == "arch-1"
