@@ -1,0 +1,37 @@
+/* Helpers every page uses.
+ *
+ * - gasFormatTime: an instant (ISO string or epoch seconds) in the browser's own
+ *   time zone; the server does not know the user's zone.
+ * - A 401 from a Dash callback means the session ended: go to the login page
+ *   instead of leaving a page that silently stops updating.
+ */
+(function () {
+  "use strict";
+
+  var formatter = new Intl.DateTimeFormat(undefined, {
+    year: "numeric", month: "short", day: "numeric",
+    hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short"
+  });
+
+  window.gasFormatTime = function (instant) {
+    if (instant === null || instant === undefined || instant === "") { return "—"; }
+    var date = typeof instant === "number" ? new Date(instant * 1000) : new Date(instant);
+    return isNaN(date.getTime()) ? String(instant) : formatter.format(date);
+  };
+
+  window.gasCsrfToken = function () {
+    var match = document.cookie.match(/(?:^|;\s*)_csrf_token=([^;]*)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  };
+
+  var originalFetch = window.fetch.bind(window);
+  window.fetch = function (resource, init) {
+    return originalFetch(resource, init).then(function (response) {
+      var url = typeof resource === "string" ? resource : (resource && resource.url) || "";
+      if (response.status === 401 && url.indexOf("_dash-update-component") !== -1) {
+        window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname));
+      }
+      return response;
+    });
+  };
+})();

@@ -1,0 +1,25 @@
+"""Every Dash component id, in one place, so that two pages never collide."""
+
+# Request annotation page: upload.js finds these by id.
+UPLOAD_FORM = "upload-form"
+UPLOAD_FILE = "upload-file"            # created by upload.js
+UPLOAD_FILE_HOLDER = "upload-file-holder"
+UPLOAD_SUBMIT = "upload-submit"
+UPLOAD_PROGRESS = "upload-progress"
+UPLOAD_ALERT = "upload-alert"
+UPLOAD_LIMIT = "upload-limit"
+
+# My annotations page.
+JOBS_GRID = "jobs-grid"
+JOBS_INTERVAL = "jobs-interval"
+
+# Job details page.
+JOB_ID_STORE = "job-id-store"
+JOB_DETAILS = "job-details"
+JOB_INTERVAL = "job-interval"
+
+# Log page.
+LOG_TEXT = "log-text"
+
+# Any page: a <time> whose text the browser rewrites in the user's time zone.
+LOCAL_TIME = "local-time"

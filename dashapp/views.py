@@ -1,0 +1,106 @@
+"""Components that pages and callbacks both render: badges, times, job details.
+
+User-supplied text (file names, log lines, reasons) only ever goes in as
+component children or props, which React escapes.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from backend.domain import ArchiveState, Job, JobStatus
+from backend.services import JobFiles, result_name
+from dashapp import ids
+
+STATUS_COLORS = {
+    JobStatus.PENDING: "secondary",
+    JobStatus.RUNNING: "primary",
+    JobStatus.COMPLETED: "success",
+    JobStatus.FAILED: "danger",
+}
+
+
+def status_badge(status: JobStatus) -> dbc.Badge:
+    return dbc.Badge(status.value, color=STATUS_COLORS[status], class_name="status-badge")
+
+
+def local_time(epoch: float | None, key: str) -> html.Time | str:
+    """A time shown in the browser's zone (callbacks/common.py rewrites it); UTC without JS."""
+    if epoch is None:
+        return "—"
+    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return html.Time(moment.strftime("%Y-%m-%d %H:%M:%S UTC"), dateTime=moment.isoformat(),
+                     id={"type": ids.LOCAL_TIME, "index": key})
+
+
+def page_header(title: str, subtitle: str | None = None) -> html.Div:
+    return html.Div([html.H1(title, className="h3 mb-1"),
+                     html.P(subtitle, className="text-muted mb-0") if subtitle else None],
+                    className="mb-4")
+
+
+def not_found(job_id: str | None) -> html.Div:
+    return html.Div([
+        page_header("Annotation not found"),
+        dbc.Alert(["There is no annotation job ", html.Code(job_id or ""), " in your account. ",
+                   html.A("See your annotations", href="/annotations", className="alert-link"), "."],
+                  color="warning"),
+    ])
+
+
+def _row(label: str, value, row_id: str | None = None) -> html.Div:
+    return dbc.Row([dbc.Col(label, md=3, class_name="text-muted fw-semibold"),
+                    dbc.Col(value, md=9, class_name="text-break")],
+                   class_name="py-2 border-bottom", id=row_id or f"row-{label.lower().replace(' ', '-')}")
+
+
+def _progress(job: Job):
+    if job.progress_total > 0:
+        pct = min(100, round(100 * job.progress_done / job.progress_total))
+        return dbc.Progress(value=pct, label=f"{job.progress_done:,} / {job.progress_total:,}",
+                            striped=True, animated=True, style={"height": "1.4rem"})
+    return dbc.Progress(value=100, striped=True, animated=True, label="starting…", style={"height": "1.4rem"})
+
+
+def _result_value(job: Job, files: JobFiles):
+    if job.archive_state == ArchiveState.RESTORING:
+        return html.Span("Being restored from the archive; this can take a few hours.", className="text-muted")
+    if job.archive_state == ArchiveState.ARCHIVED or not files.result_url:
+        return html.Span("Archived. Upgrade to Premium to get it back.", className="text-muted")
+    return html.A(result_name(job), href=files.result_url, id="result-link")
+
+
+def job_details(job: Job, files: JobFiles) -> dbc.Card:
+    rows = [
+        _row("Request ID", html.Code(job.job_id)),
+        _row("Status", status_badge(job.status)),
+        _row("Request time", local_time(job.submit_time, "submit")),
+        _row("Input file", html.A(job.input_file_name, href=files.input_url, id="input-link")),
+    ]
+    if job.status == JobStatus.RUNNING:
+        rows.append(_row("Progress", _progress(job)))
+    if job.summary:
+        rows.append(_row("Summary", job.summary))
+    if job.status == JobStatus.FAILED:
+        rows.append(_row("Reason", dbc.Alert(job.failure_reason or "The annotation failed.",
+                                            color="danger", class_name="mb-0 py-2")))
+    if job.status == JobStatus.COMPLETED:
+        rows += [
+            _row("Complete time", local_time(job.complete_time, "complete")),
+            _row("Annotated results", _result_value(job, files)),
+        ]
+    if files.log_available:
+        rows.append(_row("Log file", html.A("View log", href=f"/annotations/{job.job_id}/log", id="log-link")))
+    return dbc.Card(dbc.CardBody(rows, class_name="px-4"), class_name="shadow-sm")
+
+
+def job_rows(jobs: list[Job]) -> list[dict]:
+    """Rows for the jobs grid: plain values; the browser formats and links them."""
+    return [{"job_id": j.job_id, "submit_time": j.submit_time, "input_file_name": j.input_file_name,
+             "status": j.status.value} for j in jobs]
+
+
+def all_finished(jobs: list[Job]) -> bool:
+    return all(j.status.finished for j in jobs)
