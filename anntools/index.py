@@ -1,0 +1,68 @@
+"""The loaded gene-model index: transcripts near a position, cytoband of a position.
+
+Built once by install_reference (see build_index.py), loaded here from one
+pickle and kept per process, so a worker that annotates many files pays the
+load once.
+"""
+import pickle
+from bisect import bisect_right
+from pathlib import Path
+
+from .build_index import BIN_SHIFT
+from .config import FLANK, index_path, reference_dir
+from .errors import ReferenceDataMissing
+
+_LOADED = {}
+
+
+class GeneIndex:
+    def __init__(self, data):
+        self.transcripts = data["transcripts"]
+        self.bins = data["bins"]
+        self.lengths = data["lengths"]
+        self.aliases = data["aliases"]
+        self.gene_models = data["gene_models"]
+        self._bands = {c: ([b[0] for b in bands], bands) for c, bands in data["cytobands"].items()}
+
+    def chrom(self, name):
+        """GRCh38 sequence name for a VCF CHROM (chr1, 1, NC_000001.11, chrM, MT...), or None."""
+        c = self.aliases.get(name)
+        if c is None and name.lower().startswith("chr"):
+            c = self.aliases.get(name[3:])
+        return c
+
+    def near(self, chrom, start, end):
+        """Transcripts whose span widened by FLANK overlaps [start, end) (0-based)."""
+        bins = self.bins.get(chrom)
+        if bins is None:
+            return ()
+        lo, hi = start >> BIN_SHIFT, max(start, end - 1) >> BIN_SHIFT
+        ids = bins[lo] if lo < len(bins) else ()
+        if hi != lo:
+            ids = sorted(set(ids).union(*(bins[b] for b in range(lo + 1, min(hi, len(bins) - 1) + 1))))
+        tx = self.transcripts
+        return [tx[i] for i in ids if tx[i].start - FLANK < max(end, start + 1) and start < tx[i].end + FLANK]
+
+    def cytoband(self, chrom, pos0):
+        entry = self._bands.get(chrom)
+        if not entry:
+            return None
+        starts, bands = entry
+        i = bisect_right(starts, pos0) - 1
+        if i >= 0 and pos0 < bands[i][1]:
+            return bands[i][2]
+        return None
+
+
+def load(ref_dir=None):
+    """The GeneIndex from the reference folder; raises ReferenceDataMissing if not built."""
+    path = index_path(reference_dir(ref_dir))
+    key = str(path)
+    if key not in _LOADED:
+        if not Path(path).exists():
+            raise ReferenceDataMissing(
+                f"The annotation reference data is not installed (no {path}). "
+                "Run: python -m anntools.install_reference")
+        with open(path, "rb") as fh:
+            _LOADED[key] = GeneIndex(pickle.load(fh))
+    return _LOADED[key]

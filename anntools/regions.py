@@ -1,0 +1,77 @@
+"""Where an allele falls in one transcript: region class, exon/intron number, distance.
+
+Spans are 0-based half-open reference intervals [s, e); an insertion is the
+empty span s == e, meaning "between base s-1 and base s".
+"""
+from bisect import bisect_right
+
+# Most severe first; a variant's REGION is the first of these any transcript gives.
+REGION_ORDER = ("CDS", "exon", "5UTR", "3UTR", "ncRNA_exon", "intron", "transcript",
+                "upstream", "downstream", "intergenic")
+RANK = {r: i for i, r in enumerate(REGION_ORDER)}
+REGION_LABELS = {
+    "CDS": "coding exon (CDS)", "exon": "exon, coding/UTR split not installed",
+    "5UTR": "5' UTR", "3UTR": "3' UTR", "ncRNA_exon": "non-coding exon", "intron": "intron",
+    "transcript": "in a gene whose exon structure is not installed",
+    "upstream": "upstream (within 5 kb)", "downstream": "downstream (within 5 kb)",
+    "intergenic": "intergenic",
+}
+
+
+def allele_span(pos0, ref, alt):
+    """Reference span an ALT changes, after dropping the bases REF and ALT share at the start."""
+    if not alt or alt[0] in "<*." or "[" in alt or "]" in alt or not alt.isalpha():
+        return pos0, pos0 + len(ref)   # symbolic/breakend/star: the REF span
+    n = 0
+    while n < len(ref) and n < len(alt) and ref[n] == alt[n]:
+        n += 1
+    if n == len(ref) == len(alt):      # ALT == REF: nothing changes; place it on REF
+        return pos0, pos0 + len(ref)
+    if n == len(ref):                  # pure insertion after the shared prefix
+        return pos0 + n, pos0 + n
+    # common suffix too, so CTT>CT is the one deleted T rather than "TT>T"
+    m = 0
+    while m < len(ref) - n and m < len(alt) - n and ref[-1 - m] == alt[-1 - m]:
+        m += 1
+    return pos0 + n, pos0 + len(ref) - m
+
+
+def _overlaps(s, e, a, b):
+    if s == e:   # insertion: inside only when both neighbouring bases are
+        return a < s < b
+    return s < b and a < e
+
+
+def locate(t, s, e):
+    """(region, exon 'n/N' or '', intron 'n/N' or '', distance or '') of span [s, e) in transcript t."""
+    ins = s == e
+    if (s <= t.start) if ins else (e <= t.start):
+        dist = t.start - (s if ins else e) + 1
+        return ("upstream" if t.strand == 1 else "downstream"), "", "", str(dist)
+    if s >= t.end:
+        dist = s - t.end + 1
+        return ("downstream" if t.strand == 1 else "upstream"), "", "", str(dist)
+    if t.kind == "span":
+        return "transcript", "", "", ""
+    starts, ends = t.exon_starts, t.exon_ends
+    n = len(starts)
+    hit = None
+    for k in range(max(bisect_right(starts, s) - 1, 0), n):
+        if starts[k] >= (s if ins else e):
+            break
+        if _overlaps(s, e, starts[k], ends[k]):
+            hit = k
+            break
+    if hit is None:
+        # intron k (genomic order) lies between exon k and exon k+1
+        k = min(max(bisect_right(ends, s) - 1, 0), n - 2)
+        num = k + 1 if t.strand == 1 else n - 1 - k
+        return "intron", "", f"{num}/{n - 1}", ""
+    exon = f"{hit + 1 if t.strand == 1 else n - hit}/{n}"
+    if t.kind != "coding":
+        return ("exon" if t.biotype == "protein_coding" else "ncRNA_exon"), exon, "", ""
+    if _overlaps(s, e, t.cds_start, t.cds_end):
+        return "CDS", exon, "", ""
+    before = (s if ins else e) <= t.cds_start
+    five = before if t.strand == 1 else not before
+    return ("5UTR" if five else "3UTR"), exon, "", ""

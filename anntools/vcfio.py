@@ -1,0 +1,121 @@
+"""Read a VCF (3.3 to 4.4, plain/gzip/bgzip) as a stream of lines, and parse one data line.
+
+Lines are decoded with surrogateescape so that writing them back gives the
+input bytes exactly, whatever the encoding; CR of CRLF ends is kept with the line.
+"""
+import gzip
+import io
+import re
+
+from .errors import NotAVcfError
+
+_BASES = re.compile(r"[ACGTNacgtn]+\Z")
+# ALT forms VCF allows besides plain bases: missing, spanning deletion,
+# symbolic (<DEL>, <NON_REF>), breakends (N[2:123[, ]1:5]N, .A, A.).
+_SYMBOLIC = re.compile(r"(<[^<>]+>|\*|\.|[ACGTNacgtn]*[\[\]][^\[\]]+[\[\]][ACGTNacgtn]*|\.[ACGTNacgtn]+|[ACGTNacgtn]+\.)\Z")
+
+
+class LineError(ValueError):
+    """A data line that cannot be read; the message is the reason shown in the log."""
+
+
+def open_binary(path):
+    """The decompressed byte stream, and the raw file (for byte-based progress)."""
+    raw = open(path, "rb")
+    magic = raw.read(2)
+    raw.seek(0)
+    if magic == b"\x1f\x8b":
+        return io.BufferedReader(gzip.GzipFile(fileobj=raw), 1 << 20), raw
+    return io.BufferedReader(raw, 1 << 20), raw
+
+
+def _looks_binary(chunk):
+    if b"\x00" in chunk:
+        return True
+    text = sum(1 for b in chunk if b in (9, 10, 13) or 32 <= b < 127 or b >= 128)
+    return len(chunk) > 0 and text / len(chunk) < 0.95
+
+
+def read_header(stream, name):
+    """Return (meta lines, #CHROM line, first data line or None, its line number).
+
+    Fails fast with NotAVcfError when the file is binary or has no VCF header.
+    """
+    try:
+        head = stream.peek(4096)[:4096]
+    except (OSError, EOFError) as exc:
+        raise NotAVcfError(f"{name} could not be read as plain or gzip-compressed text ({exc}). "
+                           "Upload a VCF file (.vcf or .vcf.gz).") from None
+    if not head:
+        raise NotAVcfError(f"{name} is empty. Upload a VCF file with a header and variant lines.")
+    if _looks_binary(head):
+        raise NotAVcfError(f"{name} is a binary file, not a VCF. Upload a VCF (plain text, "
+                           "or compressed with gzip/bgzip); BCF and BAM files are not accepted.")
+    meta, n = [], 0
+    for raw in stream:
+        n += 1
+        line = raw.decode("utf-8", "surrogateescape")
+        if line.startswith("##"):
+            meta.append(line)
+            continue
+        if line.startswith("#CHROM") or line.upper().startswith("#CHROM"):
+            return meta, line, n
+        if not line.strip():
+            continue
+        break
+    hint = "" if meta and meta[0].startswith("##fileformat=VCF") else \
+        " It does not start with '##fileformat=VCF' either."
+    raise NotAVcfError(f"{name} is not a VCF: no '#CHROM POS ID REF ALT ...' header line was found "
+                       f"before line {n}.{hint} Upload a VCF file (version 3.3 to 4.4).")
+
+
+def split_eol(line):
+    """(content, line end) so the end can be written back unchanged."""
+    if line.endswith("\r\n"):
+        return line[:-2], "\r\n"
+    if line.endswith("\n"):
+        return line[:-1], "\n"
+    return line, ""
+
+
+def parse_fields(content):
+    """Check a data line; return its fields (list) or raise LineError with the reason."""
+    fields = content.split("\t")
+    if len(fields) < 8:
+        if len(fields) == 1 and len(content.split()) >= 8:
+            raise LineError("columns are separated by spaces, not tabs")
+        raise LineError(f"has {len(fields)} tab-separated column(s); a VCF data line needs at least 8 "
+                        "(CHROM POS ID REF ALT QUAL FILTER INFO)")
+    chrom, pos, _id, ref, alt = fields[:5]
+    if not chrom or chrom == ".":
+        raise LineError("CHROM is empty")
+    if not pos.isdigit() or int(pos) < 1:
+        raise LineError(f"POS '{pos[:40]}' is not a positive whole number")
+    if not _BASES.match(ref):
+        raise LineError(f"REF '{ref[:40]}' is not made of the bases A, C, G, T, N")
+    for a in alt.split(","):
+        if not (_BASES.match(a) or _SYMBOLIC.match(a)):
+            raise LineError(f"ALT '{a[:40]}' is neither bases (A, C, G, T, N) nor a symbolic allele")
+    return fields
+
+
+def count_data_lines(path):
+    """Data lines in the file (for progress as variants done / total); one fast pass."""
+    stream, raw = open_binary(path)
+    try:
+        total = hashes = 0
+        at_line_start = True
+        while True:
+            block = stream.read(1 << 22)
+            if not block:
+                break
+            total += block.count(b"\n")
+            hashes += block.count(b"\n#") + (1 if at_line_start and block[:1] == b"#" else 0)
+            at_line_start = block.endswith(b"\n")
+        if not at_line_start:
+            total += 1
+        return max(0, total - hashes)
+    except (OSError, EOFError):
+        return 0
+    finally:
+        raw.close()

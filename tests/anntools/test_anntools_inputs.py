@@ -1,0 +1,101 @@
+"""Input handling: malformed lines, not-a-VCF, gzip, CRLF, progress, unknown build."""
+import gzip
+import time
+from pathlib import Path
+
+import pytest
+
+from anntools import AnnotationError, NotAVcfError, annotate_file
+
+from .conftest import SAMPLES, info_of, write_vcf
+
+
+def test_malformed_lines_are_reported_and_the_rest_annotated(tmp_path):
+    body = ("17\t7674220\t.\tC\tT\t.\t.\t.\n"        # line 4
+            "17\tabc\t.\tC\tT\t.\t.\t.\n"             # line 5: bad POS
+            "17\t7674221\t.\tC\n"                      # line 6: too few columns
+            "17\t7674222\t.\tCQ\tT\t.\t.\t.\n"         # line 7: bad REF
+            "chrZ\t5\t.\tA\tT\t.\t.\t.\n"              # line 8: not a GRCh38 sequence
+            "17\t7674223\t.\tG\tA,T\t.\t.\t.\n")       # line 9: fine, two ALTs
+    result = annotate_file(write_vcf(tmp_path / "bad.vcf", body), tmp_path)
+    assert result.variants == 2
+    assert result.summary.endswith("4 lines could not be read.")
+    log = Path(result.log_path).read_text()
+    assert "line 5: POS 'abc' is not a positive whole number" in log
+    assert "line 6: has 4 tab-separated column(s)" in log
+    assert "line 7: REF 'CQ' is not made of the bases" in log
+    assert "line 8: CHROM 'chrZ' is not a GRCh38 sequence name" in log
+    out = Path(result.annot_path).read_text().splitlines()
+    assert "17\tabc\t.\tC\tT\t.\t.\t." in out           # unreadable lines pass through unchanged
+    assert info_of(result.annot_path)[("17", 7674223, "A,T")]["REGION"] == "CDS,CDS"
+
+
+def test_binary_file_fails_fast(tmp_path):
+    png = tmp_path / "photo.vcf"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4000)
+    t0 = time.monotonic()
+    with pytest.raises(NotAVcfError) as err:
+        annotate_file(png, tmp_path)
+    assert time.monotonic() - t0 < 1.0
+    assert "binary file, not a VCF" in str(err.value)
+    assert "Status: FAILED" in Path(err.value.log_path).read_text()
+
+
+def test_text_without_vcf_header_fails(tmp_path):
+    csv = tmp_path / "table.vcf"
+    csv.write_text("name,age\nada,36\n" * 100)
+    with pytest.raises(NotAVcfError) as err:
+        annotate_file(csv, tmp_path)
+    assert "no '#CHROM POS ID REF ALT ...' header line" in str(err.value)
+    assert isinstance(err.value, AnnotationError)
+
+
+def test_header_then_garbage_fails_as_not_a_vcf(tmp_path):
+    body = "this is not a variant line\n" * 60
+    with pytest.raises(NotAVcfError) as err:
+        annotate_file(write_vcf(tmp_path / "junk.vcf", body), tmp_path)
+    assert "first 50 data lines could not be read" in str(err.value)
+
+
+@pytest.mark.parametrize("suffix", [".vcf.gz", ".vcf.bgz"])
+def test_gzip_input(tmp_path, suffix):
+    src = tmp_path / ("test" + suffix)
+    src.write_bytes(gzip.compress((SAMPLES / "test.vcf").read_bytes()))
+    result = annotate_file(src, tmp_path / "out")
+    assert result.variants == 350
+    assert Path(result.annot_path).name == "test.annot.vcf"
+    assert Path(result.log_path).name == "test.vcf.count.log"
+
+
+def test_crlf_and_lowercase_are_kept(tmp_path):
+    src = tmp_path / "win.vcf"
+    src.write_bytes(b"##fileformat=VCFv4.1\r\n##reference=GRCh38\r\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\r\n"
+                    b"17\t7674220\t.\tc\tt\t.\t.\t.\r\n")
+    result = annotate_file(src, tmp_path)
+    out = Path(result.annot_path).read_bytes()
+    assert out.count(b"\r\n") == out.count(b"\n")
+    assert b"17\t7674220\t.\tc\tt\t.\t.\tCSQ=" in out
+    assert info_of(result.annot_path)[("17", 7674220, "t")]["REGION"] == "CDS"
+
+
+def test_progress_is_reported(tmp_path):
+    calls = []
+    annotate_file(SAMPLES / "free_1.vcf", tmp_path, progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (1141, 1141)
+    assert len(calls) >= 50
+    assert all(a[0] <= b[0] for a, b in zip(calls, calls[1:]))
+
+
+def test_undeclared_build_is_assumed_grch38_and_said(tmp_path):
+    src = write_vcf(tmp_path / "nobuild.vcf", "17\t7674220\t.\tC\tT\t.\t.\t.\n", header="##fileformat=VCFv4.2\n")
+    result = annotate_file(src, tmp_path)
+    assert "assumed" in result.summary
+    assert "Input build: not declared" in Path(result.log_path).read_text()
+
+
+def test_contig_lengths_identify_grch37(tmp_path):
+    header = "##fileformat=VCFv4.2\n##contig=<ID=1,length=249250621>\n##contig=<ID=2,length=243199373>\n"
+    src = write_vcf(tmp_path / "b37.vcf", "1\t100000\t.\tA\tG\t.\t.\t.\n", header=header)
+    with pytest.raises(AnnotationError) as err:
+        annotate_file(src, tmp_path)
+    assert "GRCh37" in str(err.value)
