@@ -1,0 +1,137 @@
+"""Upload, submit, list and view jobs; the signed upload and download URLs."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from backend.domain import JobStatus
+from tests.web.conftest import callback, csrf, login, post_json, upload
+
+VCF = b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr1\t100\t.\tA\tG\t.\t.\t.\n"
+
+
+def render(client, path: str) -> str:
+    """The page content Dash's router callback returns for `path`, as JSON text."""
+    response = callback(client, ".._pages_content.children..._pages_store.data..",
+                        [{"id": "_pages_location", "property": "pathname", "value": path},
+                         {"id": "_pages_location", "property": "search", "value": ""}])
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_data(as_text=True)
+
+
+def test_annotate_page_has_the_upload_form(logged_in):
+    page = render(logged_in, "/annotate")
+    assert "upload-form" in page and "upload-file-holder" in page and "150 KiB" in page
+
+
+def test_upload_submit_and_list(logged_in, svc, user):
+    job = upload(logged_in, VCF, "my sample.vcf")
+    stored = svc.jobs.get(job["job_id"])
+    assert stored.status == JobStatus.PENDING and stored.input_file_name == "my_sample.vcf"
+    assert svc.inputs.read_bytes(stored.input_key) == VCF
+    assert svc.bus.annotator_queue.depth() == 1
+
+    response = callback(logged_in, "..jobs-grid.rowData...jobs-interval.disabled..",
+                        [{"id": "jobs-interval", "property": "n_intervals", "value": 1}])
+    rows = response.get_json()["response"]["jobs-grid"]["rowData"]
+    assert [r["job_id"] for r in rows] == [job["job_id"]]
+    assert response.get_json()["response"]["jobs-interval"]["disabled"] is False   # still PENDING: keep polling
+    assert job["job_id"] in render(logged_in, f"/annotations/{job['job_id']}")
+
+
+def test_details_show_results_only_when_completed(logged_in, svc):
+    job_id = upload(logged_in, VCF)["job_id"]
+    assert "Annotated results" not in render(logged_in, f"/annotations/{job_id}")
+    svc.results.put_bytes(f"results/x/{job_id}~sample.annot.vcf", b"##fileformat=VCFv4.2\n")
+    svc.results.put_bytes(f"results/x/{job_id}~sample.vcf.count.log", b"<b>counts</b>\n")
+    svc.jobs.transition(job_id, JobStatus.PENDING, JobStatus.COMPLETED, complete_time=1.0,
+                        result_key=f"results/x/{job_id}~sample.annot.vcf", log_key=f"results/x/{job_id}~sample.vcf.count.log")
+    page = json.loads(render(logged_in, f"/annotations/{job_id}"))
+    text = json.dumps(page)
+    assert "Annotated results" in text and "sample.annot.vcf" in text and "View log" in text
+    log_page = render(logged_in, f"/annotations/{job_id}/log")
+    assert '"<b>counts</b>\\n"' in log_page   # a plain string child: React escapes it
+
+
+def test_failed_job_shows_its_reason(logged_in, svc):
+    job_id = upload(logged_in, VCF)["job_id"]
+    svc.jobs.transition(job_id, JobStatus.PENDING, JobStatus.FAILED, failure_reason="Line 3 is not VCF.")
+    assert "Line 3 is not VCF." in render(logged_in, f"/annotations/{job_id}")
+
+
+def test_another_users_job_is_not_found(app, logged_in, other_user):
+    job_id = upload(logged_in, VCF)["job_id"]
+    stranger = app.test_client()
+    login(stranger, other_user.email, "another long password")
+    mine, theirs = render(stranger, f"/annotations/{job_id}"), render(stranger, "/annotations/no-such-job")
+    assert "Annotation not found" in mine and "Annotation not found" in theirs
+    assert "Annotation not found" in render(stranger, f"/annotations/{job_id}/log")
+    response = callback(stranger, "..job-details.children...job-interval.disabled..",
+                        [{"id": "job-interval", "property": "n_intervals", "value": 1}],
+                        state=[{"id": "job-id-store", "property": "data", "value": job_id}])
+    assert "Annotation not found" in response.get_data(as_text=True)
+
+
+def test_download_link_works_then_expires(logged_in, svc):
+    client = logged_in
+    job_id = upload(client, VCF)["job_id"]
+    url = svc.inputs.download_url(svc.jobs.get(job_id).input_key, "sample.vcf", 60)
+    response = client.get(url)
+    assert response.status_code == 200 and response.data == VCF
+    assert "attachment" in response.headers["Content-Disposition"]
+
+    expired = svc.inputs.download_url(svc.jobs.get(job_id).input_key, "sample.vcf", -1)
+    response = client.get(expired)
+    assert response.status_code == 403 and b"expired" in response.data
+
+
+def test_forged_download_token_refused(client):
+    response = client.get("/files/gas-inputs/download/x.vcf?token=forged")
+    assert response.status_code == 403 and b"not valid" in response.data
+
+
+def _ticket(client, name="a.vcf", size=None):
+    return post_json(client, "/api/uploads", {"file_name": name, "size": size}).get_json()
+
+
+def test_oversize_file_refused_before_upload(logged_in):
+    response = post_json(logged_in, "/api/uploads", {"file_name": "big.vcf", "size": 10 * 1024 * 1024})
+    assert response.status_code == 400 and "Upgrade to Premium" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("size", [151 * 1024, 1024 * 1024])
+def test_oversize_body_refused_by_the_upload_route(logged_in, svc, size):
+    ticket = _ticket(logged_in)
+    response = logged_in.post(ticket["url"], data={**ticket["fields"], "file": (io.BytesIO(b"x" * size), "a.vcf")},
+                              content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert not svc.inputs.exists(ticket["fields"]["key"])
+
+
+def test_forged_policy_refused(logged_in, svc):
+    ticket = _ticket(logged_in)
+    fields = {**ticket["fields"], "policy": ticket["fields"]["policy"][:-4] + "AAAA"}
+    response = logged_in.post(ticket["url"], data={**fields, "file": (io.BytesIO(VCF), "a.vcf")},
+                              content_type="multipart/form-data")
+    assert response.status_code == 403 and "not valid" in response.get_json()["error"]
+
+
+def test_policy_for_another_key_refused(logged_in, svc):
+    ticket = _ticket(logged_in)
+    fields = {**ticket["fields"], "key": ticket["fields"]["key"].replace("a.vcf", "b.vcf")}
+    response = logged_in.post(ticket["url"], data={**fields, "file": (io.BytesIO(VCF), "a.vcf")},
+                              content_type="multipart/form-data")
+    assert response.status_code == 403 and not svc.inputs.exists(fields["key"])
+
+
+def test_submit_without_upload_is_refused(logged_in):
+    ticket = _ticket(logged_in)
+    response = post_json(logged_in, "/api/jobs", {"job_id": ticket["job_id"], "file_name": "a.vcf"})
+    assert response.status_code == 400 and "did not receive" in response.get_json()["error"]
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.data == b"ok"
