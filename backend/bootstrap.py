@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backend.config import Settings
-from backend.ports import Bus, JobStore, Mailer, ObjectStore
+from backend.ports import Billing, Bus, ColdArchive, JobStore, Mailer, ObjectStore
 from backend.users import UserStore
 
 INPUTS_BUCKET = "gas-inputs"
@@ -24,6 +24,8 @@ class Services:
     bus: Bus
     mailer: Mailer
     users: UserStore
+    archive: ColdArchive
+    billing: Billing
 
 
 def build(settings: Settings) -> Services:
@@ -36,6 +38,7 @@ def build(settings: Settings) -> Services:
 
 
 def _build_local(settings: Settings) -> Services:
+    from backend.adapters.local_archive import FolderArchive
     from backend.adapters.local_jobstore import SqliteJobStore
     from backend.adapters.local_mail import OutboxMailer
     from backend.adapters.local_objectstore import LocalObjectStore
@@ -49,15 +52,32 @@ def _build_local(settings: Settings) -> Services:
         return SqliteQueue(queues_db, name, settings.queue_visibility_timeout, settings.queue_max_receives)
 
     job_requests, job_results = SqliteTopic(queues_db, "job-requests"), SqliteTopic(queues_db, "job-results")
-    annotator, notifier = queue("annotator"), queue("notifier")
+    restore_requests = SqliteTopic(queues_db, "restore-requests")
+    annotator, notifier, archiver, restorer = (queue(n) for n in ("annotator", "notifier", "archiver", "restorer"))
     job_requests.subscribe(annotator)
     job_results.subscribe(notifier)
+    job_results.subscribe(archiver)
+    restore_requests.subscribe(restorer)
+    results = LocalObjectStore(data / "objects", RESULTS_BUCKET, settings.secret_key)
     return Services(
         settings=settings,
         inputs=LocalObjectStore(data / "objects", INPUTS_BUCKET, settings.secret_key),
-        results=LocalObjectStore(data / "objects", RESULTS_BUCKET, settings.secret_key),
+        results=results,
         jobs=SqliteJobStore(data / "jobs.db"),
-        bus=Bus(job_requests=job_requests, job_results=job_results, annotator_queue=annotator, notifier_queue=notifier),
+        bus=Bus(job_requests=job_requests, job_results=job_results, annotator_queue=annotator, notifier_queue=notifier,
+                extra_queues={"archiver": archiver, "restorer": restorer}, restore_requests=restore_requests),
         mailer=OutboxMailer(data / "outbox", settings.mail_from),
         users=UserStore(settings.users_database_url),
+        archive=FolderArchive(data / "archive", results, settings.archive_thaw_seconds),
+        billing=build_billing(settings),
     )
+
+
+def build_billing(settings: Settings) -> Billing:
+    """Stripe when its secret key is set, demo billing (no network) otherwise; the same for every backend."""
+    if settings.stripe_secret_key:
+        from backend.adapters.stripe_billing import StripeBilling
+        return StripeBilling(settings)
+    from backend.adapters.demo_billing import DemoBilling
+    import hashlib
+    return DemoBilling(hashlib.sha256(f"demo-webhook:{settings.secret_key}".encode()).hexdigest())

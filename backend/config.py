@@ -32,9 +32,15 @@ class Settings:
     queue_max_receives: int = 5                  # then it goes to the dead-letter queue
     poll_wait_seconds: float = 2.0
     annotator_processes: int = 2
+    archive_thaw_seconds: int = 120              # local cold archive: how long a restore takes
     database_url: str = ""                       # users DB; empty means SQLite under data_dir
     mail_from: str = "GAS <noreply@gas.local>"
     reference_dir: Path | None = None            # anntools data; None means anntools' default
+    stripe_secret_key: str = ""                  # empty: demo billing
+    stripe_publishable_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_price_id: str = ""                    # the weekly Premium price; created if empty
+    stripe_api_base: str = ""                    # for tests against localstripe
     aws: dict = field(default_factory=dict)      # names of buckets, table, topics, queues
 
     @property
@@ -65,9 +71,15 @@ def load_settings(**overrides) -> Settings:
         queue_visibility_timeout=_env_int("GAS_QUEUE_VISIBILITY_TIMEOUT", 120),
         queue_max_receives=_env_int("GAS_QUEUE_MAX_RECEIVES", 5),
         annotator_processes=_env_int("GAS_ANNOTATORS", 2),
+        archive_thaw_seconds=_env_int("GAS_ARCHIVE_THAW_SECONDS", 120),
         database_url=env.get("DATABASE_URL", ""),
         mail_from=env.get("GAS_MAIL_FROM", "GAS <noreply@gas.local>"),
         reference_dir=Path(env["GAS_REFERENCE_DIR"]) if env.get("GAS_REFERENCE_DIR") else None,
+        stripe_secret_key=env.get("STRIPE_SECRET_KEY", ""),
+        stripe_publishable_key=env.get("STRIPE_PUBLISHABLE_KEY", ""),
+        stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET", ""),
+        stripe_price_id=env.get("STRIPE_PRICE_ID", ""),
+        stripe_api_base=env.get("STRIPE_API_BASE", ""),
         aws={k[len("GAS_AWS_"):].lower(): v for k, v in env.items() if k.startswith("GAS_AWS_")},
     )
     known = {f.name for f in fields(Settings)}

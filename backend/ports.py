@@ -169,6 +169,48 @@ class ColdArchive(ABC):
         """Write the retrieved object to the hot store under `key` and drop it from the archive."""
 
 
+@dataclass
+class Subscription:
+    customer_id: str
+    subscription_id: str
+    status: str          # Stripe's words: "active", "incomplete", "past_due", "canceled", ...
+
+    @property
+    def paid(self) -> bool:
+        return self.status in ("active", "trialing")
+
+
+class CardDeclined(Exception):
+    """The card was refused; the message says why in plain words."""
+
+
+class WebhookRejected(Exception):
+    """A webhook whose signature does not check out."""
+
+
+class Billing(ABC):
+    """Takes payment for the weekly Premium subscription."""
+
+    demo: bool = False
+    publishable_key: str | None = None
+
+    @abstractmethod
+    def subscribe(self, email: str, user_id: str, payment: dict) -> Subscription:
+        """Create a customer and subscribe them to Premium; CardDeclined if the card is refused.
+
+        `payment` is {"payment_method": "pm_..."} from Stripe Elements, or for demo
+        billing {"card_number", "exp_month", "exp_year", "cvc"}.
+        """
+
+    @abstractmethod
+    def cancel(self, subscription_id: str) -> None:
+        """End the subscription now."""
+
+    @abstractmethod
+    def verify_webhook(self, payload: bytes, signature: str) -> dict:
+        """The event ({"id", "type", "data": {"object": ...}}) if signed by the provider; else WebhookRejected."""
+
+
 class Mailer(ABC):
     """Sends a message to one person."""
 
@@ -184,7 +226,8 @@ class Bus:
     job_results: Topic
     annotator_queue: Queue
     notifier_queue: Queue
-    extra_queues: dict[str, Queue] = field(default_factory=dict)
+    extra_queues: dict[str, Queue] = field(default_factory=dict)   # "archiver", "restorer"
+    restore_requests: Topic | None = None
 
     def queues(self) -> Iterable[Queue]:
         yield self.annotator_queue

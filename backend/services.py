@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from backend.bootstrap import Services
-from backend.domain import Job, JobNotFound, JobStatus, UploadRejected, new_job_id, now, object_key
+from backend.domain import ArchiveState, Job, JobNotFound, JobStatus, UploadRejected, new_job_id, now, object_key
 from backend.ports import UploadForm
 from backend.users import User
 
@@ -91,16 +91,35 @@ class JobFiles:
     input_url: str
     result_url: str | None
     log_available: bool
+    result_state: str          # "none" (not completed), "ready", "restoring", "upgrade" (Free, past retention)
+    download_until: float | None = None   # for a Free user: when the results link stops working
 
 
 def job_files(svc: Services, user: User, job: Job) -> JobFiles:
-    """Signed links for what the user may download from this job now."""
+    """Signed links for what the user may download from this job now.
+
+    A Free user's results are downloadable for the retention window after
+    completion; after it (and once archived) the page offers an upgrade instead.
+    """
     expiry = svc.settings.download_url_expiry
     input_url = svc.inputs.download_url(job.input_key, job.input_file_name, expiry)
-    result_url = None
-    if job.status == JobStatus.COMPLETED and job.result_key:
-        result_url = svc.results.download_url(job.result_key, result_name(job), expiry)
-    return JobFiles(input_url, result_url, bool(job.log_key))
+    files = JobFiles(input_url, None, bool(job.log_key), "none")
+    if job.status != JobStatus.COMPLETED or not job.result_key:
+        return files
+    if job.archive_state == ArchiveState.RESTORING:
+        files.result_state = "restoring"
+        return files
+    if not user.is_premium:
+        files.download_until = (job.complete_time or 0) + svc.settings.free_user_data_retention
+        if now() > files.download_until or job.archive_state == ArchiveState.ARCHIVED:
+            files.result_state = "upgrade"
+            return files
+    elif job.archive_state == ArchiveState.ARCHIVED:
+        files.result_state = "restoring"   # upgraded, the restore request is on its way
+        return files
+    files.result_url = svc.results.download_url(job.result_key, result_name(job), expiry)
+    files.result_state = "ready"
+    return files
 
 
 def read_log(svc: Services, user: User, job_id: str) -> str:

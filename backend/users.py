@@ -33,6 +33,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20), default=Role.FREE.value)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(timezone.utc))
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    stripe_subscription_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
 
     # Flask-Login reads these four.
     is_active = True
@@ -45,6 +47,15 @@ class User(Base):
     @property
     def is_premium(self) -> bool:
         return self.role == Role.PREMIUM.value
+
+
+class BillingEvent(Base):
+    """A webhook event already acted on: Stripe may deliver one more than once."""
+    __tablename__ = "billing_events"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(timezone.utc))
 
 
 class RegistrationError(Exception):
@@ -94,6 +105,30 @@ class UserStore:
     def set_role(self, user_id: str, role: Role) -> None:
         with self._session() as s, s.begin():
             s.get(User, user_id).role = role.value
+
+    def set_subscription(self, user_id: str, customer_id: str | None, subscription_id: str | None) -> None:
+        with self._session() as s, s.begin():
+            user = s.get(User, user_id)
+            user.stripe_customer_id = customer_id or user.stripe_customer_id
+            user.stripe_subscription_id = subscription_id
+
+    def get_by_subscription(self, subscription_id: str) -> User | None:
+        with self._session() as s:
+            return s.scalars(select(User).where(User.stripe_subscription_id == subscription_id)).first()
+
+    def get_by_customer(self, customer_id: str) -> User | None:
+        with self._session() as s:
+            return s.scalars(select(User).where(User.stripe_customer_id == customer_id)).first()
+
+    def record_event(self, event_id: str, event_type: str) -> bool:
+        """Remember a webhook event; False if it was seen before (so it is acted on once)."""
+        from sqlalchemy.exc import IntegrityError
+        try:
+            with self._session() as s, s.begin():
+                s.add(BillingEvent(event_id=event_id, type=event_type))
+        except IntegrityError:
+            return False
+        return True
 
     def set_admin(self, email: str, is_admin: bool = True) -> User:
         with self._session() as s, s.begin():

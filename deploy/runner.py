@@ -53,7 +53,9 @@ def main(argv: list[str] | None = None) -> None:
 
     py = sys.executable
     commands = {"web": [py, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"), "dashapp.wsgi:app"],
-                "notifier": [py, "-m", "workers.main", "notifier"]}
+                "notifier": [py, "-m", "workers.main", "notifier"],
+                "archiver": [py, "-m", "workers.main", "archiver"],
+                "restorer": [py, "-m", "workers.main", "restorer"]}
     for i in range(annotators):
         commands[f"annotator-{i + 1}"] = [py, "-m", "workers.main", "annotator"]
 

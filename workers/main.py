@@ -6,13 +6,15 @@ import logging
 
 from backend.bootstrap import build
 from backend.config import load_settings
-from backend import processing
+from backend import archiving, processing
 from workers import loop
 
 WORKERS = {
     # name: (queue on the bus, handler)
-    "annotator": ("annotator_queue", processing.annotate_job),
-    "notifier": ("notifier_queue", processing.notify_job_finished),
+    "annotator": (lambda bus: bus.annotator_queue, processing.annotate_job),
+    "notifier": (lambda bus: bus.notifier_queue, processing.notify_job_finished),
+    "archiver": (lambda bus: bus.extra_queues["archiver"], archiving.archive_when_due),
+    "restorer": (lambda bus: bus.extra_queues["restorer"], archiving.restore_for_user),
 }
 
 
@@ -23,10 +25,10 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {args.worker}[%(process)d] %(levelname)s %(message)s")
     settings = load_settings()
     svc = build(settings)
-    queue_attr, handler = WORKERS[args.worker]
+    queue_of, handler = WORKERS[args.worker]
     stopping = loop.Stopping()
     stopping.install()
-    loop.run(args.worker, getattr(svc.bus, queue_attr), lambda m: handler(svc, m),
+    loop.run(args.worker, queue_of(svc.bus), lambda m: handler(svc, m),
              lease_seconds=settings.queue_visibility_timeout, wait_seconds=settings.poll_wait_seconds,
              stopping=stopping)
 

@@ -29,6 +29,7 @@ class Names:
     restore_requests_topic: str
     annotator_queue: str
     notifier_queue: str
+    archiver_queue: str
     restorer_queue: str
 
     @classmethod
@@ -44,12 +45,12 @@ class Names:
         """Which queues each topic fans out to."""
         return {
             self.job_requests_topic: [self.annotator_queue],
-            self.job_results_topic: [self.notifier_queue],
+            self.job_results_topic: [self.notifier_queue, self.archiver_queue],
             self.restore_requests_topic: [self.restorer_queue],
         }
 
     def queues(self) -> list[str]:
-        return [self.annotator_queue, self.notifier_queue, self.restorer_queue]
+        return [self.annotator_queue, self.notifier_queue, self.archiver_queue, self.restorer_queue]
 
     def buckets(self) -> list[str]:
         return [self.inputs_bucket, self.results_bucket, self.archive_bucket]
