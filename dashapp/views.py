@@ -65,11 +65,17 @@ def _progress(job: Job):
 
 
 def _result_value(job: Job, files: JobFiles):
-    if job.archive_state == ArchiveState.RESTORING:
+    if files.result_url:
+        until = getattr(files, "download_until", None)
+        link = html.A(result_name(job), href=files.result_url, id="result-link")
+        if until is None:
+            return link
+        return html.Div([link, html.Div(["Free accounts can download results until ",
+                                         local_time(until, "download-until"), "."],
+                                        className="form-text")])
+    if getattr(files, "result_state", None) == "restoring" or job.archive_state == ArchiveState.RESTORING:
         return html.Span("Being restored from the archive; this can take a few hours.", className="text-muted")
-    if job.archive_state == ArchiveState.ARCHIVED or not files.result_url:
-        return html.Span("Archived. Upgrade to Premium to get it back.", className="text-muted")
-    return html.A(result_name(job), href=files.result_url, id="result-link")
+    return html.Span("No longer kept for Free accounts. Upgrade to Premium to get it back.", className="text-muted")
 
 
 def job_details(job: Job, files: JobFiles) -> dbc.Card:

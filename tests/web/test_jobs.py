@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import time
 import json
 
 import pytest
@@ -46,13 +47,14 @@ def test_details_show_results_only_when_completed(logged_in, svc):
     assert "Annotated results" not in render(logged_in, f"/annotations/{job_id}")
     svc.results.put_bytes(f"results/x/{job_id}~sample.annot.vcf", b"##fileformat=VCFv4.2\n")
     svc.results.put_bytes(f"results/x/{job_id}~sample.vcf.count.log", b"<b>counts</b>\n")
-    svc.jobs.transition(job_id, JobStatus.PENDING, JobStatus.COMPLETED, complete_time=1.0,
+    svc.jobs.transition(job_id, JobStatus.PENDING, JobStatus.COMPLETED, complete_time=time.time(),
                         result_key=f"results/x/{job_id}~sample.annot.vcf", log_key=f"results/x/{job_id}~sample.vcf.count.log")
     page = json.loads(render(logged_in, f"/annotations/{job_id}"))
     text = json.dumps(page)
     assert "Annotated results" in text and "sample.annot.vcf" in text and "View log" in text
     log_page = render(logged_in, f"/annotations/{job_id}/log")
-    assert '"<b>counts</b>\\n"' in log_page   # a plain string child: React escapes it
+    # The log is a plain string child of the <pre>: React shows it as text, never as markup.
+    assert '"children": "<b>counts</b>\\n", "id": "log-text"' in json.dumps(json.loads(log_page))
 
 
 def test_failed_job_shows_its_reason(logged_in, svc):
