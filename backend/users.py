@@ -35,6 +35,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(timezone.utc))
     stripe_customer_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
+    globus_sub: Mapped[str | None] = mapped_column(String(100), nullable=True, unique=True, index=True)
+    institution: Mapped[str | None] = mapped_column(String(300), nullable=True)
 
     # Flask-Login reads these four.
     is_active = True
@@ -129,6 +131,20 @@ class UserStore:
         except IntegrityError:
             return False
         return True
+
+    def upsert_external(self, sub: str, email: str, name: str, institution: str | None) -> User:
+        """The user signed in through an identity provider (Globus): found by `sub`, else by email, else new."""
+        email = normalize_email(email)
+        with self._session() as s, s.begin():
+            user = s.scalars(select(User).where(User.globus_sub == sub)).first()
+            if user is None:
+                user = s.scalars(select(User).where(User.email == email)).first()
+            if user is None:
+                user = User(email=email, name=name or email)
+                s.add(user)
+            user.globus_sub, user.institution = sub, institution
+            user.name = name or user.name
+        return user
 
     def set_admin(self, email: str, is_admin: bool = True) -> User:
         with self._session() as s, s.begin():
