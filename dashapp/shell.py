@@ -13,9 +13,9 @@ from flask_login import current_user
 from dashapp.security import CSRF_FIELD, csrf_token
 
 
-def _nav_link(label: str, href: str) -> dbc.NavItem:
+def _nav_link(label: str, href: str, active: str = "exact") -> dbc.NavItem:
     # external_link: a full load, so the server's login check runs on every page change.
-    return dbc.NavItem(dbc.NavLink(label, href=href, external_link=True, class_name="px-3"))
+    return dbc.NavItem(dbc.NavLink(label, href=href, external_link=True, active=active, class_name="px-3"))
 
 
 def _account_items() -> list:
@@ -41,7 +41,7 @@ def navbar() -> dbc.Navbar:
                              html.Small("Genomics Annotation Service", className="d-none d-md-inline opacity-75")],
                             href="/", external_link=True),
             dbc.Nav([_nav_link("Home", "/"), _nav_link("Request annotation", "/annotate"),
-                     _nav_link("My annotations", "/annotations")], navbar=True, class_name="me-auto"),
+                     _nav_link("My annotations", "/annotations", "partial")], navbar=True, class_name="me-auto"),
             dbc.Nav(_account_items(), navbar=True, class_name="align-items-center"),
         ]),
         color="primary", dark=True, class_name="mb-4 shadow-sm",

@@ -99,6 +99,10 @@ def job_details(job: Job, files: JobFiles) -> dbc.Card:
         ]
     if files.log_available:
         rows.append(_row("Log file", html.A("View log", href=f"/annotations/{job.job_id}/log", id="log-link")))
+    if not job.status.finished:
+        rows.append(html.P("The results and the log appear here when the annotation finishes; "
+                           "this page updates by itself, and you will get an email too.",
+                           className="text-muted small mt-3 mb-0"))
     return dbc.Card(dbc.CardBody(rows, class_name="px-4"), class_name="shadow-sm")
 
 

@@ -23,6 +23,7 @@ def layout(job_id=None, **_):
         return not_found(job_id)
     return html.Div([
         page_header("Annotation log", None),
-        html.P(["Job ", html.A(job_id, href=f"/annotations/{job_id}")], className="text-muted"),
+        html.P(["For job ", html.A(job_id, href=f"/annotations/{job_id}", className="font-monospace")],
+               className="text-muted"),
         dbc.Card(dbc.CardBody(html.Pre(text, id=ids.LOG_TEXT, className="log-text mb-0")), class_name="shadow-sm"),
     ])

@@ -16,10 +16,10 @@ REFRESH_MS = 3000
 COLUMNS = [
     # JobLink and StatusBadge are in assets/dashAgGridComponentFunctions.js; they build
     # elements with React, so the values are escaped.
-    {"field": "job_id", "headerName": "Request ID", "cellRenderer": "JobLink", "flex": 2, "minWidth": 300},
-    {"field": "submit_time", "headerName": "Requested", "flex": 1.3, "minWidth": 180, "sort": "desc",
+    {"field": "job_id", "headerName": "Request ID", "cellRenderer": "JobLink", "flex": 2.2, "minWidth": 350},
+    {"field": "submit_time", "headerName": "Requested", "flex": 1.5, "minWidth": 230, "sort": "desc",
      "valueFormatter": {"function": "gasLocalTime(params.value)"}},
-    {"field": "input_file_name", "headerName": "Input file", "flex": 1.5, "minWidth": 160},
+    {"field": "input_file_name", "headerName": "Input file", "flex": 1.2, "minWidth": 160},
     {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "flex": 1, "minWidth": 120},
 ]
 

@@ -1,0 +1,104 @@
+"""A user's whole journey in a real browser against the running service.
+
+Register, log in, upload a sample VCF, wait for COMPLETED on the job page,
+download the annotated result, view the log; for test.vcf and free_1.vcf.
+A screenshot of each page goes to test-output/screenshots/.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from tests.conftest import SAMPLE_VCFS
+from tests.e2e.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.timeout(600)
+COMPLETE_WITHIN_MS = 240_000
+PASSWORD = "a long enough password"
+
+
+def register_and_log_in(page, url: str, shoot, email: str) -> None:
+    page.goto(f"{url}/")
+    page.wait_for_selector("text=Genomics Annotation Service")
+    shoot(page, "01-home")
+    page.click("text=Register >> nth=0")
+    page.wait_for_selector("#field-name")
+    page.fill("#field-name", "Rosalind Franklin")
+    page.fill("#field-email", email)
+    page.fill("#field-password", PASSWORD)
+    page.fill("#field-password2", PASSWORD)
+    shoot(page, "02-register")
+    page.click("button[type=submit]:has-text('Register')")
+    page.wait_for_url(re.compile(r".*/login$"))
+    page.wait_for_selector("text=Your account is ready")
+    page.fill("#field-email", email)
+    page.fill("#field-password", PASSWORD)
+    shoot(page, "03-login")
+    page.click("button[type=submit]:has-text('Log in')")
+    page.wait_for_url(re.compile(r".*/annotations$"))
+    page.wait_for_selector("text=Rosalind Franklin")
+
+
+def annotate(page, url: str, shoot, vcf_name: str, tag: str) -> str:
+    page.goto(f"{url}/annotate")
+    page.wait_for_selector("#upload-file")
+    page.set_input_files("#upload-file", str(SAMPLE_VCFS / vcf_name))
+    shoot(page, f"{tag}-04-request-annotation")
+    page.click("#upload-submit")
+    page.wait_for_url(re.compile(r".*/annotations/[0-9a-f-]{36}$"))
+    job_id = page.url.rsplit("/", 1)[-1]
+    page.wait_for_selector("#row-status")
+    shoot(page, f"{tag}-05-job-submitted")
+    page.wait_for_selector("#row-status .badge:text-matches('COMPLETED|FAILED')", timeout=COMPLETE_WITHIN_MS)
+    status = page.inner_text("#row-status .badge")
+    assert status == "COMPLETED", page.inner_text("#job-details")
+    assert page.inner_text("#row-request-id") .endswith(job_id)
+    shoot(page, f"{tag}-06-job-completed")
+    return job_id
+
+
+def download_result(page, tmp_path) -> str:
+    with page.expect_download() as info:
+        page.click("#result-link")
+    download = info.value
+    assert download.suggested_filename.endswith(".annot.vcf")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    return path.read_text()
+
+
+@pytest.mark.parametrize("vcf_name", ["test.vcf", "free_1.vcf"])
+def test_browser_flow(service_url, page, shoot, tmp_path, vcf_name):
+    tag = vcf_name.split(".")[0]
+    register_and_log_in(page, service_url, shoot, f"rf-{uuid.uuid4().hex[:8]}@example.org")
+    job_id = annotate(page, service_url, shoot, vcf_name, tag)
+
+    result = download_result(page, tmp_path)
+    assert result.startswith("##fileformat")
+    assert re.search(r"^##INFO=<ID=\w+", result, re.MULTILINE)
+    assert "#CHROM" in result
+
+    page.click("#log-link")
+    page.wait_for_selector("#log-text")
+    assert page.inner_text("#log-text").strip()
+    shoot(page, f"{tag}-07-log")
+
+    page.goto(f"{service_url}/annotations")
+    page.wait_for_selector(f"a.job-link:has-text('{job_id}')")
+    page.wait_for_selector(".ag-row .status-badge:has-text('COMPLETED')")
+    shoot(page, f"{tag}-08-my-annotations")
+    assert list(SCREENSHOTS.glob(f"{tag}-*.png"))
+
+
+def test_someone_elses_job_is_not_found(service_url, page):
+    register_and_log_in(page, service_url, lambda *_: None, f"other-{uuid.uuid4().hex[:8]}@example.org")
+    page.goto(f"{service_url}/annotations/{uuid.uuid4()}")
+    page.wait_for_selector("text=Annotation not found")
+
+
+def test_pages_need_login(service_url, page):
+    page.goto(f"{service_url}/annotations")
+    page.wait_for_url(re.compile(r".*/login\?next=/annotations$"))
+    page.wait_for_selector("#field-email")
