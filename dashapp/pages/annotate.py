@@ -37,7 +37,7 @@ def layout(**_):
                        **{"data-max-bytes": "" if limit is None else str(limit)}),
                 dbc.Progress(id=ids.UPLOAD_PROGRESS, value=0, label="", class_name="mb-3 d-none",
                              style={"height": "1.4rem"}),
-                dbc.Alert(id=ids.UPLOAD_ALERT, is_open=False, color="danger"),
+                dbc.Alert(id=ids.UPLOAD_ALERT, is_open=False, color="danger", fade=False),
                 dbc.Button("Submit", id=ids.UPLOAD_SUBMIT, type="submit", color="primary", class_name="px-4"),
             ], id=ids.UPLOAD_FORM),
         ], class_name="p-4"), class_name="shadow-sm"),

@@ -38,7 +38,7 @@ def layout(**_):
             getRowId="params.data.job_id",
             defaultColDef={"sortable": True, "resizable": True},
             dashGridOptions={"domLayout": "autoHeight", "rowHeight": 44,
-                             "overlayNoRowsTemplate": "No annotations yet. Request one to get started."},
+                             "localeText": {"noRowsToShow": "No annotations yet. Request one to get started."}},
             className="ag-theme-quartz shadow-sm",
             style={"width": "100%"},
         ),

@@ -80,6 +80,10 @@ def browser():
 def page(browser):
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    # Script errors would mean a page that looks right but does not work: collect them.
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
     yield page
     context.close()
 

@@ -21,7 +21,7 @@ PASSWORD = "a long enough password"
 
 def register_and_log_in(page, url: str, shoot, email: str) -> None:
     page.goto(f"{url}/")
-    page.wait_for_selector("text=Genomics Annotation Service")
+    page.wait_for_selector("h1:has-text('Genomics Annotation Service')", timeout=60_000)   # first load warms up
     shoot(page, "01-home")
     page.click("text=Register >> nth=0")
     page.wait_for_selector("#field-name")
@@ -90,6 +90,19 @@ def test_browser_flow(service_url, page, shoot, tmp_path, vcf_name):
     page.wait_for_selector(".ag-row .status-badge:has-text('COMPLETED')")
     shoot(page, f"{tag}-08-my-annotations")
     assert list(SCREENSHOTS.glob(f"{tag}-*.png"))
+    assert page.errors == []
+
+
+def test_oversize_file_is_refused_with_a_message(service_url, page, shoot):
+    register_and_log_in(page, service_url, lambda *_: None, f"big-{uuid.uuid4().hex[:8]}@example.org")
+    page.goto(f"{service_url}/annotate")
+    page.wait_for_selector("#upload-file")
+    page.set_input_files("#upload-file", str(SAMPLE_VCFS / "premium_1.vcf"))   # 172 KiB > the Free 150 KiB
+    page.click("#upload-submit")
+    alert = page.wait_for_selector("#upload-alert:has-text('Upgrade to Premium')")
+    assert "150 KiB" in alert.inner_text()
+    assert page.url.endswith("/annotate")
+    shoot(page, "09-upload-refused")
 
 
 def test_someone_elses_job_is_not_found(service_url, page):
