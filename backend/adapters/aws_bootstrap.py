@@ -58,9 +58,11 @@ def create_resources(settings: Settings, out=print) -> Names:
     """Create every bucket, table, topic, queue and subscription; safe to run again."""
     names = Names.from_settings(settings.aws)
     s3, ddb, sqs, sns, ses = clients(settings.aws, "s3", "dynamodb", "sqs", "sns", "ses")
+    origin = origin_of(settings.base_url)
     for bucket in names.buckets():
-        ensure_bucket(s3, bucket)
-        out(f"bucket {bucket}: private, encrypted")
+        # Browsers POST inputs straight to S3 from the web app's pages: only that bucket takes them.
+        ensure_bucket(s3, bucket, [origin] if bucket == names.inputs_bucket else None)
+        out(f"bucket {bucket}: private, encrypted" + (f", uploads from {origin}" if bucket == names.inputs_bucket else ""))
     ensure_table(ddb, names.jobs_table)
     out(f"table {names.jobs_table}: ready")
     urls = {}
@@ -77,6 +79,12 @@ def create_resources(settings: Settings, out=print) -> Names:
         out(f"queue {queue} subscribed to {', '.join(a.rsplit(':', 1)[-1] for a in arns)}")
     verify_sender(ses, settings.mail_from, out)
     return names
+
+
+def origin_of(url: str) -> str:
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def verify_sender(ses, sender: str, out=print) -> None:

@@ -97,8 +97,11 @@ def topic_arn(sts, region: str, name: str) -> str:
 
 # ---- creation steps (each idempotent) ----
 
-def ensure_bucket(s3, name: str) -> None:
-    """A private bucket with default encryption (SSE-S3) and every kind of public access blocked."""
+def ensure_bucket(s3, name: str, upload_origins: list[str] | None = None) -> None:
+    """A private bucket with default encryption (SSE-S3) and every kind of public access blocked.
+
+    `upload_origins`: the web app's origins, allowed to POST files straight from the browser (CORS).
+    """
     from botocore.exceptions import ClientError
     region = s3.meta.region_name
     kwargs = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
@@ -111,6 +114,10 @@ def ensure_bucket(s3, name: str) -> None:
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
     s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    if upload_origins:
+        s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [{
+            "AllowedOrigins": upload_origins, "AllowedMethods": ["POST"], "AllowedHeaders": ["*"],
+            "ExposeHeaders": ["ETag", "Location"], "MaxAgeSeconds": 3000}]})
 
 
 def ensure_table(ddb, name: str) -> None:

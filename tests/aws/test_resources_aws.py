@@ -13,7 +13,7 @@ from tests.conftest import REPO
 
 def _run_cli(prefix: str, tmp_path) -> subprocess.CompletedProcess:
     env = {**os.environ, "GAS_BACKEND": "aws", "GAS_AWS_PREFIX": prefix, "GAS_DATA_DIR": str(tmp_path),
-           "GAS_QUEUE_MAX_RECEIVES": "4"}
+           "GAS_QUEUE_MAX_RECEIVES": "4", "GAS_BASE_URL": "https://gas.example.org/app"}
     return subprocess.run([sys.executable, "-m", "backend.adapters.aws_bootstrap", "create-resources"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
 
@@ -30,6 +30,8 @@ def test_create_resources_is_complete_and_idempotent(aws_endpoint, tmp_path):
         rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
         assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
         assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
+    (cors,) = s3.get_bucket_cors(Bucket=names.inputs_bucket)["CORSRules"]
+    assert cors["AllowedOrigins"] == ["https://gas.example.org"] and cors["AllowedMethods"] == ["POST"]
 
     table = ddb.describe_table(TableName=names.jobs_table)["Table"]
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
