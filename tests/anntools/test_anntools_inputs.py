@@ -93,9 +93,13 @@ def test_undeclared_build_is_assumed_grch38_and_said(tmp_path):
     assert "Input build: not declared" in Path(result.log_path).read_text()
 
 
-def test_contig_lengths_identify_grch37(tmp_path):
-    header = "##fileformat=VCFv4.2\n##contig=<ID=1,length=249250621>\n##contig=<ID=2,length=243199373>\n"
-    src = write_vcf(tmp_path / "b37.vcf", "1\t100000\t.\tA\tG\t.\t.\t.\n", header=header)
-    with pytest.raises(AnnotationError) as err:
-        annotate_file(src, tmp_path)
-    assert "GRCh37" in str(err.value)
+def test_contig_lengths_identify_grch37_and_it_is_lifted(tmp_path):
+    header = "##fileformat=VCFv4.2\n##contig=<ID=chr7,length=159138663>\n##contig=<ID=chr17,length=81195210>\n"
+    # BRAF V600E: GRCh37 chr7:140,453,136 is GRCh38 chr7:140,753,336
+    src = write_vcf(tmp_path / "b37.vcf", "chr7\t140453136\t.\tA\tT\t.\t.\t.\n", header=header)
+    result = annotate_file(src, tmp_path)
+    assert result.input_build == "GRCh37"
+    info = info_of(result.annot_path)[("chr7", 140453136, "T")]
+    assert info["GRCH38_POS"] == "7:140753336"
+    assert "c.1799T>A" in info["CSQ"] and "BRAF" in info["GENE"]
+    assert "rs113488022&ClinVar:13961" in info["CSQ"]

@@ -1,0 +1,109 @@
+"""Hand-checked consequences, HGVS, codons and known variants; modes; TSV; count log."""
+import csv
+from pathlib import Path
+
+import pytest
+
+from anntools import annotate_file
+
+from .conftest import info_of, write_vcf
+
+MT_HEADER = "##fileformat=VCFv4.2\n##reference=rCRS\n"
+# Classic pathogenic mtDNA variants (MITOMAP / ClinVar), checked by hand:
+# m.3460G>A MT-ND1 p.A52T (LHON), m.11778G>A MT-ND4 p.R340H (LHON), m.14484T>C MT-ND6
+# p.M64V (LHON, ND6 is on the minus strand), m.8993T>G MT-ATP6 p.L156R (NARP),
+# m.3243A>G in tRNA-Leu(UUR) (MELAS), position 14 of MT-TL1.
+MT_KNOWN = [
+    (3460, "G", "A", "MT-ND1", "missense_variant", "MODERATE", "c.154G>A", "p.Ala52Thr", "A/T", "Gcc/Acc", "rs199476118&ClinVar:9722"),
+    (11778, "G", "A", "MT-ND4", "missense_variant", "MODERATE", "c.1019G>A", "p.Arg340His", "R/H", "cGc/cAc", "rs199476112&ClinVar:9708"),
+    (14484, "T", "C", "MT-ND6", "missense_variant", "MODERATE", "c.190A>G", "p.Met64Val", "M/V", "Atg/Gtg", "rs199476104&ClinVar:9688"),
+    (8993, "T", "G", "MT-ATP6", "missense_variant", "MODERATE", "c.467T>G", "p.Leu156Arg", "L/R", "cTg/cGg", "rs199476133&ClinVar:9641"),
+    (3243, "A", "G", "MT-TL1", "non_coding_transcript_exon_variant", "MODIFIER", "n.14A>G", "", "", "", "rs199474657&ClinVar:9589"),
+]
+
+
+def _rows(tsv_path):
+    return list(csv.DictReader(open(tsv_path), delimiter="\t"))
+
+
+@pytest.fixture(scope="module")
+def mt_result(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("mt")
+    body = "".join(f"MT\t{p}\t.\t{r}\t{a}\t.\t.\t.\n" for p, r, a, *_ in MT_KNOWN)
+    # MT codon table: MT-CO1 codon 3 (c.7-9 = TTC, m.5910-5912); c.9C>A makes TTA (Leu),
+    # while m.7445 is the last base of the AGA stop codon of MT-CO1... keep to plain cases:
+    # c.3G>A in MT-ND1 (ATA start -> ATA is Met in the MT code) is checked below.
+    body += "MT\t3309\t.\tA\tG\t.\t.\t.\n"      # MT-ND1 c.3A>G: ATA (Met) -> ATG (Met)
+    return annotate_file(write_vcf(tmp / "mt.vcf", body, header=MT_HEADER), tmp)
+
+
+@pytest.mark.parametrize("pos,ref,alt,gene,term,impact,hgvsc,hgvsp,aa,codons,known", MT_KNOWN)
+def test_mitochondrial_known_variants(mt_result, pos, ref, alt, gene, term, impact, hgvsc, hgvsp,
+                                      aa, codons, known):
+    rows = [r for r in _rows(mt_result.tsv_path) if r["POS"] == str(pos) and r["SYMBOL"] == gene]
+    assert len(rows) == 1
+    r = rows[0]
+    assert (r["Consequence"], r["IMPACT"], r["HGVSc"], r["HGVSp"]) == (term, impact, hgvsc, hgvsp)
+    assert (r["Amino_acids"], r["Codons"], r["Existing_variation"]) == (aa, codons, known)
+    assert r["CLIN_SIG"].startswith("pathogenic")
+
+
+def test_mitochondrial_codon_table(mt_result):
+    # ATA is Ile in the standard code but Met in the vertebrate mitochondrial code
+    r = [r for r in _rows(mt_result.tsv_path) if r["POS"] == "3309" and r["SYMBOL"] == "MT-ND1"][0]
+    assert r["Amino_acids"] == "M" and r["Consequence"] == "synonymous_variant"
+    assert r["HGVSp"] == "p.Met1="
+
+
+def test_count_log_totals_by_consequence_and_impact(mt_result):
+    log = Path(mt_result.log_path).read_text()
+    assert "ALT alleles by most severe consequence (Sequence Ontology):" in log
+    assert [l for l in log.splitlines() if l.strip().startswith("missense_variant ")][0].split()[-1] == "4"
+    assert [l for l in log.splitlines() if l.strip().startswith("MODERATE ")][0].split()[-1] == "4"
+    assert "ALT alleles matching a known variant: 5" in log
+    assert "Reference sequence: installed for MT" in log
+    assert mt_result.consequence_counts["missense_variant"] == 4
+
+
+def test_nuclear_without_sequence_says_so(tmp_path):
+    # TP53 c.743G>A (p.R248Q): no GRCh38 FASTA is installed by default, so the
+    # codon is not computed and the NOTE says so; c. notation needs no sequence.
+    result = annotate_file(write_vcf(tmp_path / "tp53.vcf", "17\t7674220\t.\tC\tT\t.\t.\t.\n"
+                                     "17\t7674218\t.\tTCA\tT\t.\t.\t.\n"), tmp_path)
+    rows = {(r["POS"], r["Feature"]): r for r in _rows(result.tsv_path)}
+    snv = rows[("7674220", "ENST00000269305.9")]
+    assert snv["HGVSc"] == "c.743G>A"
+    assert (snv["CDS_position"], snv["Protein_position"]) == ("743", "248")
+    assert snv["Consequence"] == "coding_sequence_variant"
+    assert "no reference sequence installed" in snv["NOTE"]
+    assert snv["Existing_variation"] == "rs11540652&ClinVar:12356"
+    deletion = rows[("7674218", "ENST00000269305.9")]
+    assert deletion["Consequence"] == "frameshift_variant" and deletion["IMPACT"] == "HIGH"
+    # 7674220 is c.743 and 7674219 c.744 (minus strand); not shifted 3' without sequence
+    assert deletion["HGVSc"] == "c.743_744del"
+    assert "not shifted" in deletion["NOTE"] or "no reference sequence" in deletion["NOTE"]
+
+
+def test_most_severe_mode_gives_one_entry_per_allele(tmp_path):
+    src = write_vcf(tmp_path / "tp53.vcf", "17\t7674220\t.\tC\tT,G\t.\t.\t.\n")
+    every = annotate_file(src, tmp_path / "all")
+    one = annotate_file(src, tmp_path / "one", mode="most_severe")
+    all_csq = info_of(every.annot_path)[("17", 7674220, "T,G")]["CSQ"].split(",")
+    one_csq = info_of(one.annot_path)[("17", 7674220, "T,G")]["CSQ"].split(",")
+    assert len(all_csq) > 10
+    assert len(one_csq) == 2
+    assert [c.split("|")[0] for c in one_csq] == ["T", "G"]
+    assert all(c.split("|")[6] == "ENST00000269305.9" for c in one_csq)   # MANE wins the tie
+    assert len(_rows(one.tsv_path)) == 2
+
+
+def test_symbolic_and_star_alleles(tmp_path):
+    body = ("17\t7674219\t.\tA\t<DEL>\t.\t.\tEND=7674300\n"
+            "17\t7674219\t.\tA\tA[2:100[\t.\t.\t.\n"
+            "17\t7674220\t.\tC\t*,T\t.\t.\t.\n")
+    result = annotate_file(write_vcf(tmp_path / "sv.vcf", body), tmp_path)
+    assert result.variants == 3
+    infos = info_of(result.annot_path)
+    assert "feature_truncation" in infos[("17", 7674219, "<DEL>")]["CSQ"]
+    assert "symbolic_allele" in infos[("17", 7674219, "<DEL>")]["CSQ"]
+    assert infos[("17", 7674220, "*,T")]["REGION"] == ".,CDS"
