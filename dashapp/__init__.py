@@ -57,4 +57,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     from callbacks import register_all
     register_all(dash_app)
     server.extensions["dash"] = dash_app
+    _warm_up(server)
     return server
+
+
+def _warm_up(server: flask.Flask) -> None:
+    """Serve one request now, before gunicorn starts its threads.
+
+    Dash registers its scripts and the page router on the first request, and sets
+    its "done" flag before doing the work (plotly/dash#3971): under gthread, other
+    requests in that gap get 500 "not a registered library". With the work done
+    here (and preload_app, before the fork) no request can fall in the gap.
+    """
+    with server.test_client() as client:
+        client.get("/healthz")
