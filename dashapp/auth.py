@@ -11,6 +11,7 @@ from urllib.parse import quote
 from flask import Blueprint, Flask, flash, redirect, request
 from flask_login import LoginManager, login_user, logout_user
 
+from backend import throttle
 from backend.users import RegistrationError
 from dashapp.context import services
 from dashapp.security import rotate_csrf_token, safe_next
@@ -36,13 +37,25 @@ def register():
     return redirect("/login")
 
 
+def _back_to_login(message: str):
+    flash(message, "danger")
+    nxt = request.form.get("next")
+    return redirect("/login" + (f"?next={quote(nxt, safe='/')}" if nxt and safe_next(nxt, "") else ""))
+
+
 @bp.post("/login")
 def login():
-    user = services().users.authenticate(request.form.get("email", ""), request.form.get("password", ""))
+    users = services().users
+    email, address = request.form.get("email", ""), request.remote_addr or ""
+    try:
+        throttle.check(users, email, address)   # shared by every web process (users database)
+    except throttle.LoginThrottled as exc:
+        return _back_to_login(str(exc))
+    user = users.authenticate(email, request.form.get("password", ""))
     if user is None:
-        flash(BAD_LOGIN, "danger")
-        nxt = request.form.get("next")
-        return redirect("/login" + (f"?next={quote(nxt, safe='/')}" if nxt and safe_next(nxt, "") else ""))
+        throttle.record_failure(users, email, address)
+        return _back_to_login(BAD_LOGIN)
+    throttle.clear(users, email)
     login_user(user)
     rotate_csrf_token()   # a token seen before login is not the one used after it
     return redirect(safe_next(request.form.get("next")))

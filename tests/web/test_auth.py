@@ -65,6 +65,15 @@ def test_unknown_user_and_wrong_password_give_the_same_error(client, user, email
         assert session["_flashes"] == [("danger", BAD_LOGIN)]
 
 
+def test_repeated_failures_are_throttled(client, user):
+    for _ in range(5):
+        login(client, user.email, "wrong password!")
+    login(client, user.email)   # even the right password waits now
+    with client.session_transaction() as session:
+        assert "Too many failed attempts" in session["_flashes"][-1][1]
+    assert client.get("/annotations").status_code == 302
+
+
 def test_login_redirects_only_to_local_next(client, user):
     data = {"email": user.email, "password": PASSWORD, "csrf_token": csrf(client)}
     assert client.post("/auth/login", data={**data, "next": "/annotate"}).headers["Location"] == "/annotate"

@@ -57,6 +57,24 @@ def test_details_show_results_only_when_completed(logged_in, svc):
     assert '"children": "<b>counts</b>\\n", "id": "log-text"' in json.dumps(json.loads(log_page))
 
 
+def test_running_job_shows_progress_and_polling_stops_when_finished(logged_in, svc):
+    job_id = upload(logged_in, VCF)["job_id"]
+    svc.jobs.transition(job_id, JobStatus.PENDING, JobStatus.RUNNING)
+    svc.jobs.update(job_id, progress_done=30, progress_total=120)
+    page = render(logged_in, f"/annotations/{job_id}")
+    text = json.dumps(json.loads(page))
+    assert "30 / 120" in text and "\"value\": 25" in text, text
+    grid = "..jobs-grid.rowData...jobs-interval.disabled.."
+    tick = [{"id": "jobs-interval", "property": "n_intervals", "value": 1}]
+    assert callback(logged_in, grid, tick).get_json()["response"]["jobs-interval"]["disabled"] is False
+    svc.jobs.transition(job_id, JobStatus.RUNNING, JobStatus.COMPLETED, complete_time=time.time())
+    assert callback(logged_in, grid, tick).get_json()["response"]["jobs-interval"]["disabled"] is True
+    details = callback(logged_in, "..job-details.children...job-interval.disabled..",
+                       [{"id": "job-interval", "property": "n_intervals", "value": 1}],
+                       state=[{"id": "job-id-store", "property": "data", "value": job_id}])
+    assert details.get_json()["response"]["job-interval"]["disabled"] is True
+
+
 def test_failed_job_shows_its_reason(logged_in, svc):
     job_id = upload(logged_in, VCF)["job_id"]
     svc.jobs.transition(job_id, JobStatus.PENDING, JobStatus.FAILED, failure_reason="Line 3 is not VCF.")
