@@ -11,9 +11,15 @@ def main(argv=None):
     ap.add_argument("-o", "--outdir", default=".", help="folder for the outputs (default: here)")
     ap.add_argument("--reference-dir", default=None, help="reference folder (default: "
                     "$GAS_REFERENCE_DIR or <repo>/var/reference)")
+    ap.add_argument("--mode", choices=("all", "most_severe"), default="all",
+                    help="all transcripts (default) or the most severe one per ALT allele")
+    ap.add_argument("--gff", default=None, help="annotate against this GFF3 instead of GRCh38 data")
+    ap.add_argument("--fasta", default=None, help="reference FASTA for --gff")
+    ap.add_argument("--no-tsv", action="store_true", help="do not write <name>.annot.tsv")
     args = ap.parse_args(argv)
     try:
-        result = annotate_file(args.vcf, args.outdir, ref_dir=args.reference_dir)
+        result = annotate_file(args.vcf, args.outdir, ref_dir=args.reference_dir, mode=args.mode,
+                               gff=args.gff, fasta=args.fasta, tsv=not args.no_tsv)
     except AnnotationError as exc:
         print(f"anntools: {exc}", file=sys.stderr)
         if exc.log_path:

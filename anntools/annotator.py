@@ -7,7 +7,7 @@ from collections import Counter
 
 from .effects import CSQ_FIELDS, effect, structural
 from .regions import RANK as REGION_RANK, allele_change
-from .terms import IMPACT, RANK, revcomp
+from .terms import IMPACT, RANK, SEVERITY, revcomp
 from .txmodel import TxModel
 from .vcfio import LineError
 
@@ -22,10 +22,21 @@ def _vep_alleles(ref, alts):
     return list(alts)
 
 
+# the ten separators from BIOTYPE to Existing_variation: EXON..Codons all empty
+_NO_DETAIL = "|" * 10
+_CLEAN = str.maketrans({",": "&", ";": "_", "=": "_", " ": "_", "|": "/"})
+
+
 def _clean(value):
     # INFO values may not hold ; = , or spaces; CSQ fields may not hold |
-    return str(value).replace(",", "&").replace(";", "_").replace("=", "_").replace(" ", "_") \
-        .replace("|", "/")
+    return str(value).translate(_CLEAN)
+
+
+def _static_parts(t):
+    """(SYMBOL|Gene|Feature_type|Feature|BIOTYPE, STRAND|MANE_SELECT, not MANE, not coding)."""
+    return (f"{_clean(t.gene)}|{t.gene_id}|Transcript|{_clean(t.name)}|{t.biotype}",
+            f"{'1' if t.strand == 1 else '-1'}|{'YES' if t.mane else ''}",
+            not t.mane, t.kind != "coding")
 
 
 class Annotator:
@@ -41,9 +52,10 @@ class Annotator:
         self.impact_counts = Counter()
         self.known = 0
         self.alleles = 0
+        self._static = {}   # id(transcript) -> its CSQ fields that never change
 
     def model(self, t):
-        key = (t.chrom, t.start, t.name)
+        key = id(t)   # transcripts live as long as the index
         m = self.models.get(key)
         if m is None:
             if len(self.models) >= MODEL_CACHE:
@@ -85,7 +97,7 @@ class Annotator:
     def annotate(self, fields, rows=None):
         """The INFO additions for one parsed data line (raise LineError if it cannot be placed).
 
-        rows, if a list, receives one tuple of CSQ field values per allele x transcript.
+        rows, if a list, receives the CSQ entry ('|'-separated) of each allele x transcript.
         """
         chrom, pos0, ref, alts, lifted = self._place(fields)
         end = None
@@ -95,6 +107,7 @@ class Annotator:
                     end = int(kv[4:])
         seq = self.idx.seq
         csq, genes, regions, worst_terms = [], [], [], []
+        static = self._static
         for alt, vep_allele in zip(alts, _vep_alleles(ref, alts)):
             s, e, ins, kind = allele_change(pos0, ref, alt, end)
             if alt == "." or kind in ("ref", "star"):
@@ -103,45 +116,56 @@ class Annotator:
                 continue
             known = self.idx.clinvar.get((chrom, pos0 + 1, ref, alt)) if not kind else None
             existing = "&".join(x for x in (known[2], "ClinVar:" + known[0]) if x) if known else ""
-            clin_sig = known[1].lower() if known else ""
+            clin_sig = _clean(known[1].lower()) if known else ""
             self.known += bool(known)
-            effects = []
-            for t in self.idx.near(chrom, s, e if e > s else s + 1):
+            tail = f"|{clin_sig}|"
+            # (severity rank, not MANE, not coding, name, region, CSQ entry) per transcript
+            found = []
+            last = e if e > s else s + 1
+            for t in self.idx.near(chrom, s, last):
+                st = static.get(id(t))
+                if st is None:
+                    st = static[id(t)] = _static_parts(t)
+                if not kind and (last <= t.start or s >= t.end):
+                    # flanking transcript: the cheap, common case
+                    up = (last <= t.start) == (t.strand == 1)
+                    dist = t.start - last + 1 if last <= t.start else s - t.end + 1
+                    term = "upstream_gene_variant" if up else "downstream_gene_variant"
+                    region = "upstream" if up else "downstream"
+                    found.append((RANK[term], st[2], st[3], t.name, region,
+                                  f"{vep_allele}|{term}|MODIFIER|{st[0]}{_NO_DETAIL}{existing}|{dist}|"
+                                  f"{st[1]}{tail}{region}|", t))
+                    continue
                 if kind:
-                    eff = structural(t, self.model, s, e, kind)
+                    ef = structural(t, self.model, s, e, kind)
                 else:
-                    eff = effect(t, self.model, s, e, ref[s - pos0:e - pos0], ins, seq, self.hgvs)
-                effects.append(eff)
-            best_region = min((ef.region for ef in effects), key=REGION_RANK.__getitem__,
-                              default="intergenic")
-            if self.mode == "most_severe" and effects:
-                effects = [min(effects, key=lambda ef: (RANK[ef.worst], not ef.t.mane,
-                                                        ef.t.kind != "coding", ef.t.name))]
-            for ef in effects:
-                t = ef.t
-                if ef.region not in ("upstream", "downstream") and t.gene not in genes:
-                    genes.append(t.gene)
-                values = (vep_allele, "&".join(ef.terms), IMPACT[ef.worst], t.gene, t.gene_id,
-                          "Transcript", t.name, t.biotype, ef.exon, ef.intron, ef.hgvsc, ef.hgvsp,
-                          ef.cdna, ef.cds, ef.protein, ef.amino_acids, ef.codons, existing,
-                          ef.distance, "1" if t.strand == 1 else "-1", "YES" if t.mane else "",
-                          clin_sig, ef.region, ef.note)
-                csq.append("|".join(_clean(v) for v in values))
-                if rows is not None:
-                    rows.append(values)
-            worst = min((ef.worst for ef in effects), key=RANK.__getitem__, default="intergenic_variant")
-            if not effects:
-                values = (vep_allele, "intergenic_variant", "MODIFIER") + ("",) * 14 + \
-                         (existing, "", "", "", clin_sig, "intergenic", "")
-                csq.append("|".join(_clean(v) for v in values))
-                if rows is not None:
-                    rows.append(values)
+                    ef = effect(t, self.model, s, e, ref[s - pos0:e - pos0], ins, seq, self.hgvs)
+                worst = ef.terms[0]
+                found.append((RANK[worst], st[2], st[3], t.name, ef.region,
+                              f"{vep_allele}|{'&'.join(ef.terms)}|{IMPACT[worst]}|{st[0]}|{ef.exon}|"
+                              f"{ef.intron}|{ef.hgvsc}|{ef.hgvsp}|{ef.cdna}|{ef.cds}|{ef.protein}|"
+                              f"{ef.amino_acids}|{ef.codons}|{existing}|{ef.distance}|{st[1]}{tail}"
+                              f"{ef.region}|{_clean(ef.note) if ef.note else ''}", t))
+            if found:
+                best_region = min((f[4] for f in found), key=REGION_RANK.__getitem__)
+                top = min(found)
+                worst = SEVERITY[top[0]]
+                for f in ([top] if self.mode == "most_severe" else found):
+                    if f[4] not in ("upstream", "downstream") and f[6].gene not in genes:
+                        genes.append(f[6].gene)
+                    csq.append(f[5])
+            else:
+                best_region, worst = "intergenic", "intergenic_variant"
+                csq.append("|".join([vep_allele, "intergenic_variant", "MODIFIER"] + [""] * 14 +
+                                    [existing, "", "", "", clin_sig, "intergenic", ""]))
             regions.append(best_region)
             worst_terms.append(worst)
             self.region_counts[best_region] += 1
             self.csq_counts[worst] += 1
             self.impact_counts[IMPACT[worst]] += 1
             self.alleles += 1
+        if rows is not None:
+            rows.extend(csq)
         add = ["CSQ=" + ",".join(csq)] if csq else []
         if genes:
             add.append("GENE=" + ",".join(_clean(g) for g in genes))

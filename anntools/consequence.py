@@ -8,6 +8,8 @@ An indel in a repeat could sit in several places; a splice term is called only
 when every such placement hits the site (as bcftools does), since the caller's
 choice of placement is arbitrary.
 """
+from bisect import bisect_right
+
 from .terms import MITO, STANDARD, translate
 
 
@@ -28,6 +30,16 @@ def _splice(m, s, e):
     """
     terms = set()
     starts, ends = m.starts, m.ends
+    if e - s < 10:
+        # quick reject, the common case: no exon edge within 12 bases
+        k = bisect_right(starts, s) - 1
+        near = False
+        for j in (k - 1, k, k + 1):
+            if 0 <= j < len(starts) and (abs(starts[j] - s) < 12 or abs(ends[j] - s) < 12):
+                near = True
+                break
+        if not near:
+            return terms
     for k in m.introns(s, e):
         a, b = ends[k], starts[k + 1]          # intron [a, b)
         left, right = (a, a + 2), (b - 2, b)

@@ -20,7 +20,6 @@ It streams: one line in, one line out (and TSV rows), so memory does not grow
 with the file; transcript models are built on first use and kept in a bounded
 cache. Lines that cannot be read are copied through unchanged and listed in the log.
 """
-import csv
 import os
 from dataclasses import dataclass, field
 
@@ -144,9 +143,8 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
         with open(annot_path, "w", encoding="utf-8", errors="surrogateescape", newline="") as out, \
                 (open(tsv_path, "w", encoding="utf-8", errors="surrogateescape", newline="")
                  if tsv else open(os.devnull, "w")) as tsv_fh:
-            table = csv.writer(tsv_fh, delimiter="\t", lineterminator="\n")
             if tsv:
-                table.writerow(TSV_COLUMNS)
+                tsv_fh.write("\t".join(TSV_COLUMNS) + "\n")
             out.writelines(meta)
             out.writelines(h + eol0 for h in report.info_header_lines(VERSION, lifted=bool(lift)))
             out.write(f'##anntools=<Version={VERSION},Build=GRCh38,'
@@ -180,8 +178,8 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                 fields[7] = add if info in (".", "") else info + ";" + add
                 out.write("\t".join(fields) + eol)
                 if rows:
-                    head = fields[:5]
-                    table.writerows(head + list(r) for r in rows)
+                    head = "\t".join(fields[:5]) + "\t"
+                    tsv_fh.write("".join(head + r.replace("|", "\t") + "\n" for r in rows))
                     rows.clear()
                 variants += 1
                 if progress and lines % step == 0:

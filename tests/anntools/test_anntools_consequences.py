@@ -75,13 +75,13 @@ def test_nuclear_without_sequence_says_so(tmp_path):
     assert snv["HGVSc"] == "c.743G>A"
     assert (snv["CDS_position"], snv["Protein_position"]) == ("743", "248")
     assert snv["Consequence"] == "coding_sequence_variant"
-    assert "no reference sequence installed" in snv["NOTE"]
+    assert "no_reference_sequence_installed" in snv["NOTE"]
     assert snv["Existing_variation"] == "rs11540652&ClinVar:12356"
     deletion = rows[("7674218", "ENST00000269305.9")]
     assert deletion["Consequence"] == "frameshift_variant" and deletion["IMPACT"] == "HIGH"
     # 7674220 is c.743 and 7674219 c.744 (minus strand); not shifted 3' without sequence
     assert deletion["HGVSc"] == "c.743_744del"
-    assert "not shifted" in deletion["NOTE"] or "no reference sequence" in deletion["NOTE"]
+    assert "not_shifted" in deletion["NOTE"] or "no_reference_sequence" in deletion["NOTE"]
 
 
 def test_most_severe_mode_gives_one_entry_per_allele(tmp_path):

@@ -47,6 +47,11 @@ def test_annotated_header_declares_every_added_key(tmp_path):
              for kv in line.split("\t")[7].split(";")[2:]}
     assert added and added <= declared
     assert {"CSQ", "REGION", "GENE", "MOST_SEVERE"} <= added
+    n_fields = len(next(h for h in header if h.startswith("##INFO=<ID=CSQ")).split("Format: ")[1].split("|"))
+    entries = [e for line in lines if not line.startswith("#")
+               for kv in line.split("\t")[7].split(";") if kv.startswith("CSQ=")
+               for e in kv[4:].split(",")]
+    assert len(entries) > 350 and all(len(e.split("|")) == n_fields for e in entries)
 
 
 # The NCBI36 and GRCh37 samples are lifted to GRCh38 with the UCSC chains from
