@@ -55,8 +55,14 @@ def _splice(m, s, e):
             continue
         if five[0] < s < five[1]:
             terms.add("splice_donor_variant")
+            continue            # splits the dinucleotide: the site says it all
         if three[0] < s < three[1]:
             terms.add("splice_acceptor_variant")
+            continue
+        if b - a <= 2 and s in (a, b):
+            # a 2-base intron is all site: an insertion at its edge touches that site
+            donor_side = (s == a) == m.plus      # + strand: the donor is at the intron's left
+            terms.add("splice_donor_variant" if donor_side else "splice_acceptor_variant")
         nxt = s if m.plus else s - 1
         if a - 3 <= nxt < min(a + 8, b) or max(b - 8, a) <= nxt < b + 3:
             terms.add("splice_region_variant")
@@ -137,6 +143,12 @@ def coding_effect(m, lo, hi, alt, seq):
     out.prot_pos = str((first - frame) // 3 + 1)
     touches_start = complete_start and first == c0 and (hi > c0 or lo == hi)
     touches_stop = hi > c1 - 3 or (lo == hi and lo > c1 - 3)
+    tx = m.sequence(seq) if seq is not None else None
+    if d and touches_start and lo < c0 + 3 and tx is not None and m.t.chrom != "MT":
+        changed = tx[:lo] + alt + tx[hi:]
+        if changed[c0:c0 + 3] == "ATG":   # the indel rebuilt the start codon in place
+            out.terms.append("start_retained_variant")
+            return out
     if d % 3:
         out.terms.append("frameshift_variant")
         if touches_stop and hi > lo:

@@ -123,7 +123,8 @@ def effect(t, model, s, e, ref, alt, seq, with_hgvs=True):
     if terms & {"splice_donor_variant", "splice_acceptor_variant"}:
         if region == "intron":
             terms.discard("intron_variant")   # VEP reports the site alone
-        terms.discard("splice_region_variant")   # the site says it
+        if e > s:
+            terms.discard("splice_region_variant")   # a change over the site: the site says it
     if "frameshift_variant" in terms and "start_lost" in terms:
         terms.discard("frameshift_variant")   # no start codon, no reading frame to shift
     if t.biotype == "nonsense_mediated_decay":
