@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Flask, jsonify, redirect, request, session
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden, HTTPException
 
 from backend.users import User
+from dashapp.plain import message_page
 
 CSRF_SESSION_KEY = "csrf"
 CSRF_COOKIE = "_csrf_token"        # dash-renderer's default csrf_token_name
@@ -113,19 +114,13 @@ def _login_required_response(exc: LoginRequired):
     if _wants_json():
         return jsonify(error=exc.description, login_url="/login"), 401
     nxt = request.full_path.rstrip("?") if request.method == "GET" else None
-    return redirect("/login" + (f"?next={_quote(nxt)}" if nxt and nxt != "/" else ""))
+    return redirect("/login" + (f"?next={quote(nxt, safe='/')}" if nxt and nxt != "/" else ""))
 
 
 def _forbidden_response(exc: Forbidden):
     if _wants_json():
         return jsonify(error=exc.description), 403
-    from dashapp.plain import message_page
     return message_page("Not allowed", exc.description, 403)
-
-
-def _quote(path: str) -> str:
-    from urllib.parse import quote
-    return quote(path, safe="/")
 
 
 def _set_csrf_cookie(response):
