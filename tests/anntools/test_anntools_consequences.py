@@ -107,3 +107,21 @@ def test_symbolic_and_star_alleles(tmp_path):
     assert "feature_truncation" in infos[("17", 7674219, "<DEL>")]["CSQ"]
     assert "symbolic_allele" in infos[("17", 7674219, "<DEL>")]["CSQ"]
     assert infos[("17", 7674220, "*,T")]["REGION"] == ".,CDS"
+
+
+def test_production_index_from_gff3_and_fasta(tmp_path):
+    # install_reference --gff3/--fasta builds the index from full-size files once; here
+    # one real transcript (SAMD11, ENST00000341065) and its region FASTA from the csq cases.
+    from anntools.install_reference import install
+    from .conftest import CSQ_CASES
+    case = CSQ_CASES / "ENST00000341065"
+    ref = tmp_path / "ref"
+    install(ref, quiet=True, chains=False, gff3=case / "ENST00000341065.gff",
+            fasta=case / "ENST00000341065.fa")
+    # the region is chr1:860260-879955, so local 18826 is chr1:879085 (bcftools: 473R>473K)
+    src = write_vcf(tmp_path / "samd11.vcf", "1\t18826\t.\tG\tA\t.\t.\t.\n")
+    result = annotate_file(src, tmp_path / "out", ref_dir=ref)
+    r = _rows(result.tsv_path)[0]
+    assert (r["SYMBOL"], r["Consequence"], r["HGVSc"], r["HGVSp"]) == \
+        ("SAMD11", "missense_variant", "c.1420G>A", "p.Arg473Lys")
+    assert r["Codons"] == "aGg/aAg" and r["NOTE"] == ""
