@@ -139,6 +139,11 @@ class UserStore:
             user = s.scalars(select(User).where(User.globus_sub == sub)).first()
             if user is None:
                 user = s.scalars(select(User).where(User.email == email)).first()
+                if user is not None and user.password_hash:
+                    # Linking on a matching email alone would let whoever controls that
+                    # address at the identity provider into a password account.
+                    raise RegistrationError("A GAS account with this email already uses a password; "
+                                            "log in with your password instead.")
             if user is None:
                 user = User(email=email, name=name or email)
                 s.add(user)

@@ -56,10 +56,12 @@ def test_good_login_gives_the_identity_and_stores_it_on_a_user(globus, fake_glob
     assert again.id == user.id              # the same Globus identity signs in to the same account
 
 
-def test_login_links_to_an_existing_local_account_with_that_email(globus, fake_globus, svc):
+def test_login_does_not_take_over_a_password_account_with_that_email(globus, fake_globus, svc):
+    from backend.users import RegistrationError
     local = svc.users.register("ada@uchicago.edu", "Ada L.", "correct horse battery")
-    user = svc.users.upsert_external(*_fields(login(globus)))
-    assert user.id == local.id and svc.users.get(local.id).globus_sub == fake_globus.next_identity["sub"]
+    with pytest.raises(RegistrationError, match="log in with your password"):
+        svc.users.upsert_external(*_fields(login(globus)))
+    assert svc.users.get(local.id).globus_sub is None
 
 
 def test_identity_without_organization_has_no_institution(globus, fake_globus):
