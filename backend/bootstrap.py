@@ -26,6 +26,7 @@ class Services:
     users: UserStore
     archive: ColdArchive
     billing: Billing
+    globus: object | None = None     # GlobusLogin when GAS_CLIENT_ID/GAS_CLIENT_SECRET are set
 
 
 def build(settings: Settings) -> Services:
@@ -70,6 +71,7 @@ def _build_local(settings: Settings) -> Services:
         users=UserStore(settings.users_database_url),
         archive=FolderArchive(data / "archive", results, settings.archive_thaw_seconds),
         billing=build_billing(settings),
+        globus=build_globus(settings),
     )
 
 
@@ -81,3 +83,11 @@ def build_billing(settings: Settings) -> Billing:
     from backend.adapters.demo_billing import DemoBilling
     import hashlib
     return DemoBilling(hashlib.sha256(f"demo-webhook:{settings.secret_key}".encode()).hexdigest())
+
+
+def build_globus(settings: Settings):
+    """Globus Auth login when the app is registered with Globus; None leaves local accounts only."""
+    if not (settings.globus_client_id and settings.globus_client_secret):
+        return None
+    from backend.adapters.globus_identity import GlobusLogin
+    return GlobusLogin(settings.globus_client_id, settings.globus_client_secret)

@@ -41,6 +41,8 @@ class Settings:
     stripe_webhook_secret: str = ""
     stripe_price_id: str = ""                    # the weekly Premium price; created if empty
     stripe_api_base: str = ""                    # for tests against localstripe
+    globus_client_id: str = ""                   # with the secret: "Log in with Globus" is offered
+    globus_client_secret: str = ""
     aws: dict = field(default_factory=dict)      # names of buckets, table, topics, queues
 
     @property
@@ -80,6 +82,8 @@ def load_settings(**overrides) -> Settings:
         stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET", ""),
         stripe_price_id=env.get("STRIPE_PRICE_ID", ""),
         stripe_api_base=env.get("STRIPE_API_BASE", ""),
+        globus_client_id=env.get("GAS_CLIENT_ID", ""),
+        globus_client_secret=env.get("GAS_CLIENT_SECRET", ""),
         aws={k[len("GAS_AWS_"):].lower(): v for k, v in env.items() if k.startswith("GAS_AWS_")},
     )
     known = {f.name for f in fields(Settings)}

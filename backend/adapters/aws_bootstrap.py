@@ -13,7 +13,7 @@ import sys
 
 from backend.adapters.aws_resources import (Names, clients, ensure_bucket, ensure_queue, ensure_table,
                                             ensure_topic, subscribe)
-from backend.bootstrap import Services, build_billing
+from backend.bootstrap import Services, build_billing, build_globus
 from backend.config import Settings, load_settings
 from backend.ports import Bus
 
@@ -51,6 +51,7 @@ def build_aws(settings: Settings) -> Services:
         users=UserStore(settings.users_database_url),
         archive=GlacierArchive(s3, names.results_bucket, names.archive_bucket),
         billing=build_billing(settings),      # Stripe or demo billing: the same on every backend
+        globus=build_globus(settings),
     )
 
 
