@@ -4,10 +4,12 @@ Coordinates as in the engine: genomic 0-based half-open; [s, e) is the
 reference span the allele replaces by `alt` (forward strand, already trimmed
 of bases REF and ALT share).
 """
+from bisect import bisect_right
+
 from . import hgvs
 from .consequence import _splice, coding_effect, has_stop, splice_terms
 from .regions import locate
-from .terms import RANK
+from .terms import RANK, revcomp
 
 CSQ_FIELDS = ("Allele", "Consequence", "IMPACT", "SYMBOL", "Gene", "Feature_type", "Feature",
               "BIOTYPE", "EXON", "INTRON", "HGVSc", "HGVSp", "cDNA_position", "CDS_position",
@@ -73,6 +75,20 @@ def effect(t, model, s, e, ref, alt, seq, with_hgvs=True):
             "non_coding_transcript_variant"
         return Effect(t, [term], "transcript")
     m = model(t)
+    if region == "intron" and e - s == 1 and len(alt) == 1:
+        k = bisect_right(t.exon_ends, s) - 1
+        if t.exon_ends[k] + 8 <= s < t.exon_starts[k + 1] - 8:
+            # deep in an intron (the common case): no splice, exon or codon work to do
+            terms = ["intron_variant"]
+            if t.biotype == "nonsense_mediated_decay":
+                terms.append("NMD_transcript_variant")
+            if not m.coding and t.biotype != "protein_coding":
+                terms.append("non_coding_transcript_variant")
+            eff = Effect(t, terms, region, exon, intron)
+            if with_hgvs:
+                tx_ref, tx_alt = (ref, alt) if m.plus else (revcomp(ref), revcomp(alt))
+                eff.hgvsc = f"{'c.' if m.coding else 'n.'}{hgvs.position(m, s)}{tx_ref}>{tx_alt}"
+            return eff
     terms = splice_terms(m, s, e, alt, seq) if len(t.exon_starts) > 1 else set()
     eff = Effect(t, [], region, exon, intron)
     change = m.tx_change(s, e, alt)
