@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench reference venv browser clean
+.PHONY: run test bench load reference venv browser clean
 
 run: $(STAMP) reference
 	$(PY) -m deploy.runner
@@ -16,6 +16,11 @@ test: $(STAMP)-dev reference browser
 
 bench: $(STAMP) reference
 	$(PY) -m anntools.bench
+
+# Against a running GAS on this machine (start it with `make run` in another terminal).
+LOAD_HOST ?= http://127.0.0.1:8050
+load: $(STAMP)-dev
+	$(VENV)/bin/locust -f deploy/locustfile.py --headless --host $(LOAD_HOST) -u 10 -r 2 -t 60s --only-summary
 
 venv: $(STAMP)
 
@@ -27,7 +32,7 @@ $(STAMP): requirements.txt | $(VENV)/bin/python
 	$(PY) -m pip install -q -r requirements.txt
 	touch $@
 
-$(STAMP)-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+$(STAMP)-dev: requirements.txt requirements-dev.txt requirements-load.txt | $(VENV)/bin/python
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@ $(STAMP)
 
