@@ -11,7 +11,9 @@ from .terms import IMPACT, RANK, SEVERITY, revcomp
 from .txmodel import TxModel
 from .vcfio import LineError
 
-MODEL_CACHE = 20000   # transcript models kept; streaming sorted input reuses the recent ones
+# Transcript models are kept for the current chromosome (sorted input reuses them)
+# and dropped when it changes, with a cap for unsorted input.
+MODEL_CACHE = 50000
 
 
 def _vep_alleles(ref, alts):
@@ -53,13 +55,15 @@ class Annotator:
         self.known = 0
         self.alleles = 0
         self._static = {}   # id(transcript) -> its CSQ fields that never change
+        self._models_chrom = None
 
     def model(self, t):
         key = id(t)   # transcripts live as long as the index
         m = self.models.get(key)
         if m is None:
-            if len(self.models) >= MODEL_CACHE:
+            if len(self.models) >= MODEL_CACHE or t.chrom != self._models_chrom:
                 self.models.clear()
+                self._models_chrom = t.chrom
             m = self.models[key] = TxModel(t)
         return m
 
