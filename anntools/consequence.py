@@ -112,10 +112,10 @@ def splice_terms(m, s, e, alt, seq):
 
 class Coding:
     """The coding effect: terms plus codon/amino-acid detail (strings may be empty)."""
-    __slots__ = ("terms", "cds_pos", "prot_pos", "ref_aa", "alt_aa", "codons", "note")
+    __slots__ = ("terms", "cds_pos", "prot_pos", "p_start", "ref_aa", "alt_aa", "codons", "note")
 
     def __init__(self):
-        self.terms, self.cds_pos, self.prot_pos = [], "", ""
+        self.terms, self.cds_pos, self.prot_pos, self.p_start = [], "", "", 0
         self.ref_aa = self.alt_aa = self.codons = self.note = ""
 
 
@@ -140,7 +140,8 @@ def coding_effect(m, lo, hi, alt, seq):
         return out
     d = len(alt) - (hi - lo)
     first = frame + ((lo - frame) // 3) * 3 if lo >= frame else frame
-    out.prot_pos = str((first - frame) // 3 + 1)
+    out.p_start = (first - frame) // 3 + 1      # protein position of ref_aa[0]
+    out.prot_pos = str(out.p_start)
     touches_start = complete_start and first == c0 and (hi > c0 or lo == hi)
     touches_stop = hi > c1 - 3 or (lo == hi and lo > c1 - 3)
     tx = m.sequence(seq) if seq is not None else None
@@ -171,12 +172,15 @@ def coding_effect(m, lo, hi, alt, seq):
             out.terms.append("coding_sequence_variant")
         return out
     last = frame + -(-(hi - frame) // 3) * 3 if hi > lo else (first if (lo - frame) % 3 == 0 else first + 3)
+    if hi == lo and first == last and first - 3 >= frame and last + 3 <= c1:
+        # insertion between two codons: take both neighbours, so p. can name them
+        first, last = first - 3, last + 3
+        out.p_start -= 1
+        out.prot_pos = f"{out.p_start}-{out.p_start + 1}"
     ref_w = tx[first:last]
     alt_w = tx[first:lo] + alt + tx[hi:last]
     table = _table(m)
     ref_aa, alt_aa = translate(ref_w, table), translate(alt_w, table)
-    if lo == hi and not ref_w:          # insertion between two codons
-        ref_aa = ""
     out.ref_aa, out.alt_aa = ref_aa, alt_aa
     out.codons = _codons(ref_w, alt_w, lo - first, hi - first, len(alt))
     terms = out.terms

@@ -93,16 +93,18 @@ def _aa(s):
 def hgvs_p(coding):
     """p. notation from a Coding result, or '' when it cannot be said."""
     terms, ref, alt = coding.terms, coding.ref_aa, coding.alt_aa
-    if not coding.prot_pos or not ref and "inframe_insertion" not in terms:
+    if not coding.p_start or not ref and "inframe_insertion" not in terms:
         return ""
-    pos = int(coding.prot_pos)
+    pos = coding.p_start
     if "frameshift_variant" in terms:
         return f"p.{_aa(ref[:1])}{pos}fs" if ref else "p.?"
     if "start_lost" in terms:
         return "p.Met1?"
     # trim what the two peptides share, moving the position along
     i = 0
-    while i < len(ref) and i < len(alt) and ref[i] == alt[i]:
+    # keep one flanking residue on the right of an insertion so it can be named
+    cap = len(ref) - 1 if len(alt) > len(ref) else len(ref)
+    while i < cap and i < len(alt) and ref[i] == alt[i]:
         i += 1
     j = 0
     while j < len(ref) - i and j < len(alt) - i and ref[-1 - j] == alt[-1 - j]:

@@ -125,3 +125,36 @@ def test_production_index_from_gff3_and_fasta(tmp_path):
     assert (r["SYMBOL"], r["Consequence"], r["HGVSc"], r["HGVSp"]) == \
         ("SAMD11", "missense_variant", "c.1420G>A", "p.Arg473Lys")
     assert r["Codons"] == "aGg/aAg" and r["NOTE"] == ""
+
+
+# One pinned value per consequence class, on real transcripts from the bcftools csq cases
+# (region FASTA + Ensembl GFF3); each agrees with bcftools' own expectation noted after it.
+CLASSES = [
+    ("ENST00000285021", "3", 13461, "CTCTTTA", "C", "stop_gained&inframe_deletion",
+     "c.1290_1295del", "p.Tyr430_Glu432delinsTer"),                      # 430YKE>430*
+    ("ENST00000271583", "1", 7013, "G", "A", "splice_acceptor_variant", "c.554-1G>A", ""),
+    ("ENST00000423372", "1", 2719, "G", "A", "splice_donor_variant", "c.*909+2C>T", ""),
+    ("ENST00000423372", "1", 2713, "G", "A", "splice_region_variant&intron_variant", "c.*909+8C>T", ""),
+    ("ENST00000357367", "1", 358, "C", "T", "stop_retained_variant", "c.1424G>A", "p.Ter475="),  # 475*
+    ("ENST00000593942", "19", 349, "CA", "C", "frameshift_variant&stop_lost", "c.514del", "p.Ter172fs"),
+    ("ENST00000423372", "1", 3630, "T", "TAAA", "stop_lost&inframe_insertion", "c.779_780insTTT",
+     "p.Ter260Cysext*?"),                                                   # 260*>260CL
+    ("ENST00000520795", "8", 213028, "AAAGCCCGAGTCC", "A", "inframe_deletion", "c.9_20del",
+     "p.Gly3_Leu6del"),                                                    # 3GLGLW>3W
+    ("ENST00000301246", "19", 770, "G", "GAAGAAGGAGAAGGGC", "inframe_insertion", "c.289_303dup",
+     "p.Lys89_Lys90insLysLysGluLysGly"),                                   # 89K>89KKKEKG
+    ("ENST00000271583", "1", 25561, "A", "G", "synonymous_variant", "c.834A>G", "p.Ser278="),  # 278S
+    ("ENST00000271583", "1", 643, "T", "C", "missense_variant", "c.437T>C", "p.Met146Thr"),    # 146M>146T
+    ("ENST00000218032", "X", 108, "A", "G", "start_lost&splice_region_variant", "c.1A>G", "p.Met1?"),
+]
+
+
+@pytest.mark.parametrize("case,chrom,pos,ref,alt,terms,hgvsc,hgvsp", CLASSES)
+def test_consequence_classes_on_real_transcripts(tmp_path, case, chrom, pos, ref, alt, terms,
+                                                 hgvsc, hgvsp):
+    from .conftest import CSQ_CASES
+    folder = CSQ_CASES / case
+    src = write_vcf(tmp_path / "v.vcf", f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\t.\t.\n", header="##fileformat=VCFv4.2\n")
+    result = annotate_file(src, tmp_path, gff=folder / f"{case}.gff", fasta=folder / f"{case}.fa")
+    row = [r for r in _rows(result.tsv_path) if r["Feature"].split(".")[0] == case][0]
+    assert (row["Consequence"], row["HGVSc"], row["HGVSp"]) == (terms, hgvsc, hgvsp)
