@@ -23,3 +23,10 @@ LOG_TEXT = "log-text"
 
 # Any page: a <time> whose text the browser rewrites in the user's time zone.
 LOCAL_TIME = "local-time"
+
+# Profile and subscribe pages: subscribe.js finds these by id.
+SUBSCRIBE_FORM = "subscribe-form"
+SUBSCRIBE_CARD_ELEMENT = "subscribe-card-element"   # Stripe Elements mounts here
+SUBSCRIBE_SUBMIT = "subscribe-submit"
+SUBSCRIBE_ALERT = "subscribe-alert"
+CANCEL_FORM = "cancel-form"

@@ -37,7 +37,7 @@ PUBLIC_PREFIXES = (
     "/_favicon.ico", "/_reload-hash", "/healthz", "/auth/",
     # The signed policy or download token is the authorization here, exactly as
     # with an S3 presigned POST/GET, so these neither need a session nor CSRF.
-    "/files/",
+    "/files/", "/billing/webhook",   # the webhook: the provider's signature instead (dashapp/billing.py)
 )
 CALLBACK_PATH = "/_dash-update-component"
 # Dash's page router renders every page, public ones included; each page layout
@@ -84,7 +84,7 @@ def _is_public(path: str) -> bool:
 
 
 def _check_csrf() -> None:
-    if request.method not in UNSAFE_METHODS or request.path.startswith("/files/"):
+    if request.method not in UNSAFE_METHODS or request.path.startswith(("/files/", "/billing/webhook")):
         return
     sent = next((request.headers[h] for h in CSRF_HEADERS if request.headers.get(h)), None)
     if sent is None and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
