@@ -27,7 +27,8 @@ def _account_items() -> list:
             ],
             action="/auth/logout", method="POST", className="d-flex ms-2",
         )
-        return [dbc.NavItem(html.Span(current_user.name, className="navbar-text text-light me-2")),
+        return [_nav_link("Profile", "/profile"),
+                dbc.NavItem(html.Span(current_user.name, className="navbar-text text-light me-2")),
                 dbc.NavItem(logout)]
     return [_nav_link("Log in", "/login"),
             dbc.NavItem(dbc.Button("Register", href="/register", external_link=True,
