@@ -11,8 +11,10 @@
 
   var IDS = {
     form: "upload-form", holder: "upload-file-holder", file: "upload-file",
-    submit: "upload-submit", progress: "upload-progress", alert: "upload-alert"
+    submit: "upload-submit", progress: "upload-progress", alert: "upload-alert", limit: "upload-limit"
   };
+
+  function kib(bytes) { return Math.round(bytes / 1024).toLocaleString("en-US") + " KiB"; }
 
   function setProps(id, props) {
     if (window.dash_clientside && window.dash_clientside.set_props) {
@@ -20,8 +22,18 @@
     }
   }
 
+  // A refusal that Premium would lift ends with a link to the subscribe page.
+  function withUpgradeLink(message) {
+    var words = "Upgrade to Premium";
+    var at = message.indexOf(words);
+    if (at === -1) { return message; }
+    var link = { type: "A", namespace: "dash_html_components",
+                 props: { href: "/subscribe", className: "alert-link", id: "upload-upgrade-link", children: words } };
+    return [message.slice(0, at), link, message.slice(at + words.length)];
+  }
+
   function showError(message) {
-    setProps(IDS.alert, { is_open: true, color: "danger", children: message });
+    setProps(IDS.alert, { is_open: true, color: "danger", children: withUpgradeLink(message) });
     setProps(IDS.progress, { class_name: "mb-3 d-none" });
     setProps(IDS.submit, { disabled: false });
   }
@@ -51,7 +63,7 @@
       var data = JSON.parse(xhr.responseText);
       if (data && data.error) { return data.error; }
     } catch (e) { /* S3 answers in XML; fall through */ }
-    if (xhr.status === 413) { return "The file is larger than this account may upload."; }
+    if (xhr.status === 413) { return "The file is larger than this account may upload. Upgrade to Premium for files of any size."; }
     if (xhr.status === 403) { return "The upload form has expired; press Submit again."; }
     return "The upload failed (" + (xhr.status || "no connection") + "). Check your connection and try again.";
   }
@@ -81,13 +93,22 @@
     var input = document.getElementById(IDS.file);
     var file = input && input.files && input.files[0];
     if (!file) { showError("Choose a VCF file first."); return; }
+    // The page states this user's limit (empty for Premium); the store enforces it anyway.
+    var limitText = document.getElementById(IDS.limit);
+    var maxBytes = parseInt(limitText ? limitText.getAttribute("data-max-bytes") : "", 10);
+    if (!isNaN(maxBytes) && file.size > maxBytes) {
+      showError(file.name + " is " + kib(file.size) + "; Free accounts can submit files up to " + kib(maxBytes) +
+                ". Upgrade to Premium for files of any size.");
+      return;
+    }
     setProps(IDS.alert, { is_open: false });
     setProps(IDS.submit, { disabled: true });
     showProgress(0, "Starting…");
     postJson("/api/uploads", { file_name: file.name, size: file.size })
       .then(function (ticket) {
         if (ticket.max_bytes !== null && ticket.max_bytes !== undefined && file.size > ticket.max_bytes) {
-          throw new Error("This file is larger than the " + Math.round(ticket.max_bytes / 1024) + " KiB your account may upload.");
+          throw new Error("This file is larger than the " + kib(ticket.max_bytes) + " your account may upload. " +
+                          "Upgrade to Premium for files of any size.");
         }
         return sendFile(ticket, file).then(function () { return ticket; });
       })

@@ -1,4 +1,4 @@
-"""Job details: re-render while the job is unfinished; stop polling when it is."""
+"""Job details: re-render while the job is unfinished or its result is being restored; then stop polling."""
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State
@@ -8,7 +8,7 @@ from backend.domain import JobNotFound
 from dashapp import ids
 from dashapp.context import services
 from dashapp.security import require_user
-from dashapp.views import job_details, not_found
+from dashapp.views import job_details, job_settled, not_found
 
 
 def refresh_job(_n_intervals, job_id):
@@ -18,7 +18,8 @@ def refresh_job(_n_intervals, job_id):
         job = usecases.get_job(svc, user, job_id)
     except JobNotFound:
         return not_found(job_id), True
-    return job_details(job, usecases.job_files(svc, user, job)), job.status.finished
+    files = usecases.job_files(svc, user, job)
+    return job_details(job, files), job_settled(job, files)
 
 
 def register(app: Dash) -> None:

@@ -26,6 +26,15 @@ def status_badge(status: JobStatus) -> dbc.Badge:
     return dbc.Badge(status.value, color=STATUS_COLORS[status], class_name="status-badge")
 
 
+def duration(seconds: int) -> str:
+    """A length of time in words: "30 minutes", "2 hours", "5 seconds"."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
 def local_time(epoch: float | None, key: str) -> html.Time | str:
     """A time shown in the browser's zone (callbacks/common.py rewrites it); UTC without JS."""
     if epoch is None:
@@ -74,8 +83,15 @@ def _result_value(job: Job, files: JobFiles):
                                          local_time(until, "download-until"), "."],
                                         className="form-text")])
     if getattr(files, "result_state", None) == "restoring" or job.archive_state == ArchiveState.RESTORING:
-        return html.Span("Being restored from the archive; this can take a few hours.", className="text-muted")
-    return html.Span("No longer kept for Free accounts. Upgrade to Premium to get it back.", className="text-muted")
+        return html.Span([dbc.Spinner(size="sm", spinner_class_name="me-2"),
+                          "Restoring from the archive; the download link appears here when it is back "
+                          "(this can take a few hours)."], className="text-muted", id="result-restoring")
+    window = "for a limited time"
+    if files.download_until and job.complete_time:
+        window = "for " + duration(round(files.download_until - job.complete_time))
+    return html.Span([html.A("Upgrade to Premium", href="/subscribe", id="result-upgrade-link"),
+                      f" to download: Free accounts can download results {window} after the job completes. "
+                      "The input and the log stay available."], className="text-muted", id="result-upgrade")
 
 
 def job_details(job: Job, files: JobFiles) -> dbc.Card:
@@ -104,6 +120,11 @@ def job_details(job: Job, files: JobFiles) -> dbc.Card:
                            "this page updates by itself, and you will get an email too.",
                            className="text-muted small mt-3 mb-0"))
     return dbc.Card(dbc.CardBody(rows, class_name="px-4"), class_name="shadow-sm")
+
+
+def job_settled(job: Job, files: JobFiles) -> bool:
+    """Whether the job page can stop refreshing: finished, and no result on its way back from the archive."""
+    return job.status.finished and files.result_state != "restoring"
 
 
 def job_rows(jobs: list[Job]) -> list[dict]:

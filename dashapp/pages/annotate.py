@@ -16,10 +16,11 @@ from dashapp.views import page_header
 dash.register_page(__name__, path="/annotate", name="Request annotation", title="Request annotation · GAS", order=1)
 
 
-def _limit_text(limit: int | None) -> str:
+def _limit_text(limit: int | None) -> list:
     if limit is None:
-        return "Premium account: files of any size."
-    return f"Free account: files up to {limit / 1024:,.0f} KiB. Upgrade to Premium for larger files."
+        return ["Premium account: files of any size."]
+    return [f"Free account: files up to {limit / 1024:,.0f} KiB. ",
+            html.A("Upgrade to Premium", href="/subscribe", id="limit-upgrade-link"), " for larger files."]
 
 
 def layout(**_):
