@@ -29,9 +29,17 @@ _NO_DETAIL = "|" * 10
 _CLEAN = str.maketrans({",": "&", ";": "_", "=": "_", " ": "_", "|": "/"})
 
 
+_CLEANED = {}
+
+
 def _clean(value):
     # INFO values may not hold ; = , or spaces; CSQ fields may not hold |
-    return str(value).translate(_CLEAN)
+    out = _CLEANED.get(value)
+    if out is None:
+        out = str(value).translate(_CLEAN)
+        if len(_CLEANED) < 10000:   # notes and significances repeat: remember them
+            _CLEANED[value] = out
+    return out
 
 
 def _static_parts(t):
