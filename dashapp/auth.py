@@ -1,17 +1,24 @@
-"""Local accounts: Flask routes for register, login and logout (not Dash callbacks).
+"""Accounts: Flask routes for register, login, Globus login and logout (not Dash callbacks).
 
 The /login and /register Dash pages hold plain HTML forms that POST here; the
 outcome comes back to those pages as a flashed message after a redirect, so a
 reload never re-sends a password.
+
+Globus (when services().globus is set; docs/globus.md): /auth/globus/login keeps
+a fresh `state` in the session and sends the browser to Globus; the callback is
+refused unless it brings that state back, before its code is spent. Every
+refusal lands on the login page as a sentence. The Globus tokens stay in the
+session only so that logout can revoke them.
 """
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Flask, flash, redirect, request
+from flask import Blueprint, Flask, abort, flash, redirect, request, session
 from flask_login import LoginManager, login_user, logout_user
 
 from backend import throttle
+from backend.adapters.globus_identity import LoginRefused, new_state, state_matches
 from backend.users import RegistrationError
 from dashapp.context import services
 from dashapp.security import rotate_csrf_token, safe_next
@@ -61,9 +68,61 @@ def login():
     return redirect(safe_next(request.form.get("next")))
 
 
+GLOBUS_STATE, GLOBUS_NEXT, GLOBUS_TOKENS = "globus_state", "globus_next", "globus_tokens"
+FOREIGN_STATE = "That Globus sign-in was not started from this browser. Please log in again."
+
+
+def _globus():
+    globus = services().globus
+    if globus is None:
+        abort(404)   # not configured: there is no such login
+    return globus
+
+
+def globus_redirect_uri() -> str:
+    """The callback registered with Globus: exactly <GAS_BASE_URL>/auth/globus/callback."""
+    return services().settings.base_url.rstrip("/") + "/auth/globus/callback"
+
+
+@bp.get("/globus/login")
+def globus_login():
+    globus = _globus()
+    session[GLOBUS_STATE] = state = new_state()
+    session[GLOBUS_NEXT] = safe_next(request.args.get("next"))
+    return redirect(globus.authorize_url(globus_redirect_uri(), state))
+
+
+@bp.get("/globus/callback")
+def globus_callback():
+    globus = _globus()
+    expected, nxt = session.pop(GLOBUS_STATE, None), session.pop(GLOBUS_NEXT, None)
+    if "error" in request.args:
+        return _back_to_login(str(LoginRefused.from_callback(request.args["error"],
+                                                             request.args.get("error_description"))))
+    if not state_matches(expected, request.args.get("state")):
+        return _back_to_login(FOREIGN_STATE)
+    try:
+        identity = globus.finish(request.args.get("code", ""), globus_redirect_uri())
+    except LoginRefused as refused:
+        return _back_to_login(str(refused))
+    try:
+        user = services().users.upsert_external(identity.sub, identity.email, identity.name, identity.institution)
+    except RegistrationError as exc:
+        globus.logout(identity.tokens)   # we will not use them
+        return _back_to_login(str(exc))
+    login_user(user)
+    session[GLOBUS_TOKENS] = list(identity.tokens)
+    rotate_csrf_token()
+    return redirect(safe_next(nxt))
+
+
 @bp.post("/logout")
 def logout():
+    tokens = session.pop(GLOBUS_TOKENS, None)
+    if tokens and services().globus is not None:
+        services().globus.logout(tokens)   # best effort: our logout happens whatever Globus says
     logout_user()
+    session.clear()
     rotate_csrf_token()
     return redirect("/")
 

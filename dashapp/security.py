@@ -1,9 +1,14 @@
-"""The login guard and CSRF protection: one place for each check.
+"""The login check and CSRF protection, run before every request.
 
-Login: `require_user()` is the only way code in dashapp/ and callbacks/ gets the
-user. It raises LoginRequired, which becomes a redirect to /login for a page
-and a 401 (JSON) for an API call or a Dash callback; assets/session.js turns a
-401 from a callback into the same redirect.
+Login: `require_user()` (and the premium and admin guards, all in
+dashapp/guards.py) is the only way code in dashapp/ and callbacks/ gets the
+user. LoginRequired becomes a redirect to /login for a page and a 401 (JSON)
+for an API call or a Dash callback; assets/gas.js turns a 401 from a callback
+into the same redirect. A page that declared a stricter access level is
+checked here too, for the full page load and for Dash's page router alike.
+
+/api/v1 is for scripts: it authenticates by personal API token only (never by
+the session cookie), so it is outside both the session login check and CSRF.
 
 CSRF: a random token per session. HTML forms send it in a hidden field
 `csrf_token`; JavaScript sends it in the X-CSRFToken header, read from the
@@ -17,11 +22,12 @@ import hmac
 import secrets
 from urllib.parse import quote, urlsplit
 
-from flask import Flask, jsonify, redirect, request, session
+from flask import Flask, current_app, jsonify, redirect, request, session
 from flask_login import current_user
-from werkzeug.exceptions import Forbidden, HTTPException
+from werkzeug.exceptions import Forbidden
 
-from backend.users import User
+from dashapp import guards
+from dashapp.guards import LoginRequired, require_user   # noqa: F401 - the names pages and callbacks import
 from dashapp.plain import message_page
 
 CSRF_SESSION_KEY = "csrf"
@@ -39,22 +45,11 @@ PUBLIC_PREFIXES = (
     # with an S3 presigned POST/GET, so these neither need a session nor CSRF.
     "/files/", "/billing/webhook",   # the webhook: the provider's signature instead (dashapp/billing.py)
 )
+API_PREFIX = "/api/v1/"        # token-authenticated: dashapp/api_v1.py checks it, not the session
 CALLBACK_PATH = "/_dash-update-component"
 # Dash's page router renders every page, public ones included; each page layout
 # calls require_user() itself. Any other callback is refused before it runs.
 PAGE_ROUTER_OUTPUT = "_pages_content.children"
-
-
-class LoginRequired(HTTPException):
-    code = 401
-    description = "Log in to continue."
-
-
-def require_user() -> User:
-    """The logged-in user; LoginRequired when there is none."""
-    if current_user.is_authenticated:
-        return current_user._get_current_object()
-    raise LoginRequired()
 
 
 def csrf_token() -> str:
@@ -84,7 +79,7 @@ def _is_public(path: str) -> bool:
 
 
 def _check_csrf() -> None:
-    if request.method not in UNSAFE_METHODS or request.path.startswith(("/files/", "/billing/webhook")):
+    if request.method not in UNSAFE_METHODS or request.path.startswith((API_PREFIX, "/files/", "/billing/webhook")):
         return
     sent = next((request.headers[h] for h in CSRF_HEADERS if request.headers.get(h)), None)
     if sent is None and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
@@ -94,16 +89,31 @@ def _check_csrf() -> None:
         raise Forbidden("This form has expired or did not come from this site. Reload the page and try again.")
 
 
+def _routed_path() -> str | None:
+    """The page path that Dash's page router is asked to render, if this is that callback."""
+    body = request.get_json(silent=True) or {}
+    if PAGE_ROUTER_OUTPUT not in str(body.get("output", "")):
+        return None
+    for item in body.get("inputs") or []:
+        if isinstance(item, dict) and item.get("property") == "pathname":
+            return str(item.get("value") or "/")
+    return "/"
+
+
 def _check_login() -> None:
-    if current_user.is_authenticated:
+    if request.path.startswith(API_PREFIX):
         return
     if request.path == CALLBACK_PATH:
-        body = request.get_json(silent=True) or {}
-        if PAGE_ROUTER_OUTPUT in str(body.get("output", "")):
-            return
+        routed = _routed_path()
+        if routed is not None:
+            guards.check(guards.page_access(routed) or guards.PUBLIC)
+        elif not current_user.is_authenticated:
+            raise LoginRequired()
+        return
+    if not current_user.is_authenticated and not _is_public(request.path):
         raise LoginRequired()
-    if not _is_public(request.path):
-        raise LoginRequired()
+    if request.method == "GET":
+        guards.check(guards.page_access(request.path) or guards.PUBLIC)
 
 
 def _wants_json() -> bool:
@@ -124,15 +134,19 @@ def _forbidden_response(exc: Forbidden):
 
 
 def _set_csrf_cookie(response):
+    if request.path.startswith(API_PREFIX):
+        return response   # scripts get no session and no cookies
     token = csrf_token()
     if request.cookies.get(CSRF_COOKIE) != token:
         # Readable by JavaScript on purpose (double submit); SameSite keeps it home.
         response.set_cookie(CSRF_COOKIE, token, samesite="Lax", httponly=False,
-                            secure=request.is_secure, path="/")
+                            secure=request.is_secure or bool(current_app.config.get("SESSION_COOKIE_SECURE")), path="/")
     return response
 
 
 def init_app(server: Flask) -> None:
+    from dashapp import headers
+    headers.init_app(server, server.extensions["gas"].settings)
     server.before_request(_check_login)
     server.before_request(_check_csrf)
     server.after_request(_set_csrf_cookie)
