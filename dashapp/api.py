@@ -1,4 +1,4 @@
-"""The JSON routes that assets/upload.js calls, and the health check.
+"""The JSON routes that assets/upload.js calls, and the health check (scripts use /api/v1: api_v1.py).
 
 Uploading is three steps, the shape of an S3 presigned POST: ask for a signed
 form (/api/uploads), send the file straight to the store with it, then create
@@ -58,4 +58,6 @@ def healthz():
 
 
 def init_app(server: Flask) -> None:
+    from dashapp import api_v1
     server.register_blueprint(bp)
+    api_v1.init_app(server)
