@@ -88,10 +88,10 @@
     }
   }, true);
 
-  function loadStripe(key, done) {
+  function loadStripe(src, done) {
     if (window.Stripe) { done(); return; }
     var script = document.createElement("script");
-    script.src = STRIPE_JS;
+    script.src = src || STRIPE_JS;
     script.onload = done;
     script.onerror = function () {
       showError("The card field could not be loaded from Stripe. Check your connection and reload the page.");
@@ -104,7 +104,7 @@
     if (!holder || holder === mountedOn) { return; }
     mountedOn = holder;
     var key = holder.getAttribute("data-publishable-key");
-    loadStripe(key, function () {
+    loadStripe(holder.getAttribute("data-stripe-js"), function () {
       stripe = stripe || window.Stripe(key);
       cardElement = stripe.elements().create("card", { hidePostalCode: true });
       cardElement.mount(holder);

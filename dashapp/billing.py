@@ -18,6 +18,7 @@ from backend import subscriptions
 from backend.ports import CardDeclined, WebhookRejected
 from dashapp.context import services
 from dashapp.security import require_user
+from dashapp.views import duration
 
 bp = Blueprint("billing", __name__, url_prefix="/billing")
 log = logging.getLogger("gas.web.billing")
@@ -79,9 +80,10 @@ def cancel():
         return _answer({"error": UNAVAILABLE}, 503, "/profile",
                        "We could not reach the payment provider to cancel; you are still subscribed. "
                        "Try again in a few minutes.")
+    window = duration(services().settings.free_user_data_retention)
     return _answer({"premium": False}, 200, "/profile",
-                   "Your subscription is cancelled and you are on the Free plan now. "
-                   "Results of new jobs are kept for download for a limited time.", "success")
+                   "Your subscription is cancelled and you are on the Free plan now: results of new jobs "
+                   f"can be downloaded for {window} after they complete.", "success")
 
 
 @bp.post("/webhook")

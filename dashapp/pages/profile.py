@@ -42,7 +42,7 @@ def _premium_plan(user, confirming: bool) -> dbc.Card:
                 ": files of any size, and every result kept for download."], className="mb-2"),
     ]
     if user.stripe_subscription_id:
-        details.append(html.P(["Subscription ", html.Code(user.stripe_subscription_id)],
+        details.append(html.P(["Subscription ", html.Span(user.stripe_subscription_id, className="font-monospace")],
                               className="text-muted small mb-3"))
     if not confirming:
         details.append(dbc.Button("Cancel subscription", href="/profile?cancel=1", external_link=True,
@@ -75,7 +75,7 @@ def layout(cancel=None, **_):
     if user.institution:
         rows.append(_row("Institution", user.institution, "institution"))
     if user.created_at:
-        rows.append(_row("Member since", user.created_at.strftime("%d %B %Y"), "since"))
+        rows.append(_row("Member since", f"{user.created_at.day} {user.created_at:%B %Y}", "since"))
     plan = _premium_plan(user, bool(cancel)) if user.is_premium else _free_plan(services().settings)
     return html.Div([
         page_header("Profile"),

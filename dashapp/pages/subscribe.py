@@ -36,12 +36,16 @@ def _benefits(settings) -> dbc.Card:
     ], class_name="p-4"), class_name="shadow-sm h-100")
 
 
+def _card(number: str) -> html.Span:
+    return html.Span(number, className="fw-semibold text-nowrap")
+
+
 def _demo_fields() -> list:
     return [
         dbc.Alert([
             html.Strong("Demo billing. "),
             "No real card is charged and only Stripe's test card numbers work: ",
-            html.Code("4242 4242 4242 4242"), " succeeds, ", html.Code("4000 0000 0000 0002"),
+            _card("4242 4242 4242 4242"), " succeeds, ", _card("4000 0000 0000 0002"),
             " is declined. Use any future expiry date and any 3-digit CVC.",
         ], color="info", id="demo-notice", class_name="small"),
         html.Div([dbc.Label("Card number", html_for="card-number"),
@@ -59,19 +63,27 @@ def _demo_fields() -> list:
     ]
 
 
-def _stripe_fields(publishable_key: str) -> list:
+STRIPE_JS = "https://js.stripe.com/v3/"
+
+
+def _stripe_js(settings) -> str:
+    """Stripe.js; localstripe (tests) serves its stand-in under its own address."""
+    return f"{settings.stripe_api_base.rstrip('/')}/js.stripe.com/v3/" if settings.stripe_api_base else STRIPE_JS
+
+
+def _stripe_fields(publishable_key: str, settings) -> list:
     return [
         dbc.Label("Card"),
         # subscribe.js loads Stripe.js and mounts the card field here; the key is the public one.
         html.Div(id=ids.SUBSCRIBE_CARD_ELEMENT, className="form-control py-2 mb-2",
-                 **{"data-publishable-key": publishable_key}),
+                 **{"data-publishable-key": publishable_key, "data-stripe-js": _stripe_js(settings)}),
         html.P("Your card details go straight to Stripe; GAS never sees them.", className="form-text mb-3"),
     ]
 
 
-def _payment_form(billing) -> dbc.Card:
+def _payment_form(billing, settings) -> dbc.Card:
     messages = [m for _, m in get_flashed_messages(with_categories=True)]   # from the script-less form
-    fields = _demo_fields() if billing.demo or not billing.publishable_key else _stripe_fields(billing.publishable_key)
+    fields = _demo_fields() if billing.demo or not billing.publishable_key else _stripe_fields(billing.publishable_key, settings)
     return dbc.Card(dbc.CardBody([
         html.H2("Payment", className="h5 mb-3"),
         html.Form([
@@ -80,7 +92,8 @@ def _payment_form(billing) -> dbc.Card:
             dbc.Alert(" ".join(messages), id=ids.SUBSCRIBE_ALERT, is_open=bool(messages), color="danger", fade=False),
             dbc.Button(f"Subscribe for {PRICE_TEXT}", id=ids.SUBSCRIBE_SUBMIT, type="submit", color="primary",
                        class_name="w-100"),
-            html.P(f"You are charged {PRICE} now and every week until you cancel.",
+            html.P("Nothing is charged in this demo." if billing.demo else
+                   f"You are charged {PRICE} now and every week until you cancel.",
                    className="form-text text-center mb-0 mt-2"),
         ], action="/billing/subscribe", method="POST", id=ids.SUBSCRIBE_FORM,
             **{"data-demo": "true" if billing.demo else "false"}),
@@ -102,6 +115,6 @@ def layout(**_):
         page_header("Upgrade to Premium", f"{PRICE_TEXT}, cancel any time."),
         dbc.Row([
             dbc.Col(_benefits(svc.settings), md=5, class_name="mb-4"),
-            dbc.Col(_payment_form(svc.billing), md=7, class_name="mb-4"),
+            dbc.Col(_payment_form(svc.billing, svc.settings), md=7, class_name="mb-4"),
         ]),
     ])

@@ -242,6 +242,7 @@ def test_subscribe_page_with_stripe_uses_elements_and_no_card_fields(logged_in, 
     page = render(logged_in, "/subscribe")
     assert '"data-publishable-key": "pk_test_gas"' in page and '"data-demo": "false"' in page
     assert "card_number" not in page and "Demo billing" not in page
+    assert '"data-stripe-js": "https://js.stripe.com/v3/"' in page
 
 
 def test_stripe_payment_fields_are_passed_on_and_nothing_else(logged_in, svc, user):
