@@ -5,6 +5,6 @@ from dash import Dash
 
 
 def register_all(app: Dash) -> None:
-    from callbacks import common, job, my_annotations
-    for module in (common, my_annotations, job):
+    from callbacks import common, job, my_annotations, tokens
+    for module in (common, my_annotations, job, tokens):
         module.register(app)

@@ -30,3 +30,14 @@ SUBSCRIBE_CARD_ELEMENT = "subscribe-card-element"   # Stripe Elements mounts her
 SUBSCRIBE_SUBMIT = "subscribe-submit"
 SUBSCRIBE_ALERT = "subscribe-alert"
 CANCEL_FORM = "cancel-form"
+
+# API tokens page (/profile/tokens).
+TOKEN_NAME = "token-name"
+TOKEN_CREATE = "token-create"
+TOKEN_NEW = "token-new"              # the new token, shown once
+TOKEN_LIST = "token-list"
+TOKEN_REVOKE = "token-revoke"        # pattern id: {"type": TOKEN_REVOKE, "index": token id}
+
+# Admin page.
+ADMIN_USERS = "admin-users"
+ADMIN_QUEUES = "admin-queues"

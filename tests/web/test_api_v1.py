@@ -142,3 +142,40 @@ def test_bad_requests_are_400_json(client, token):
 def test_web_uploads_show_up_in_the_api(client, logged_in, svc, token):
     job = upload(logged_in, VCF)
     assert [j["job_id"] for j in client.get("/api/v1/jobs", headers=auth(token)).get_json()["jobs"]] == [job["job_id"]]
+
+
+# --- the tokens page (/profile/tokens) that makes them -------------------------------------------
+
+CREATE = "..token-new.children...token-list.children...token-name.value.."
+
+
+def create_on_page(client, name: str) -> str:
+    from tests.web.conftest import callback
+    answer = callback(client, CREATE, [{"id": "token-create", "property": "n_clicks", "value": 1}],
+                      [{"id": "token-name", "property": "value", "value": name}])
+    assert answer.status_code == 200
+    return answer.get_data(as_text=True)
+
+
+def test_a_token_made_on_the_page_is_shown_once_and_works(logged_in, client, svc, user):
+    from tests.web.test_jobs import render
+    shown = create_on_page(logged_in, "laptop")
+    value = next(part for part in shown.split('"') if part.startswith("gas_"))
+    assert "laptop" in shown and "cannot show it again" in shown
+    assert client.get("/api/v1/jobs", headers=auth(value)).status_code == 200
+    page = render(logged_in, "/profile/tokens")
+    assert "laptop" in page and value not in page            # listed by name, never by value
+    [info] = list_tokens(svc.users, user.id)
+    assert info.name == "laptop" and info.last_used_at is not None
+
+
+def test_revoking_on_the_page(logged_in, client, svc, user):
+    from tests.web.test_authz_matrix import World, revoke_call
+    value = next(p for p in create_on_page(logged_in, "ci").split('"') if p.startswith("gas_"))
+    [info] = list_tokens(svc.users, user.id)
+    world = World(logged_in.application, svc, "", info.id, "", {}, {"free": value})
+    world.client = lambda persona: logged_in
+    answer = revoke_call(world, "free")
+    assert answer.status_code == 200 and "is revoked" in answer.get_data(as_text=True)
+    assert not answer.token_alive and list_tokens(svc.users, user.id) == []
+    assert client.get("/api/v1/jobs", headers=auth(value)).status_code == 401
