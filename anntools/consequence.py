@@ -129,6 +129,12 @@ def coding_effect(m, lo, hi, alt, seq):
         out.cds_pos = f"{lo - c0}-{lo - c0 + 1}"
     if lo < c0 or hi > c1:   # runs into a UTR: the protein effect is not a codon change
         coding_bases = min(hi, c1) - max(lo, c0)
+        if lo < c0 < hi <= c0 + 3 and complete_start and _start_rebuilt(m, lo, hi, alt, seq):
+            out.terms.append("start_retained_variant")
+            return out
+        if lo < c1 < hi and _stop_rebuilt(m, lo, hi, alt, seq, out):
+            out.terms.append("stop_retained_variant")   # the same protein, stop and all
+            return out
         if not alt and coding_bases > 0:
             out.terms.append("frameshift_variant" if coding_bases % 3 else "inframe_deletion")
         else:
@@ -145,11 +151,12 @@ def coding_effect(m, lo, hi, alt, seq):
     touches_start = complete_start and first == c0 and (hi > c0 or lo == hi)
     touches_stop = hi > c1 - 3 or (lo == hi and lo > c1 - 3)
     tx = m.sequence(seq) if seq is not None else None
-    if d and touches_start and lo < c0 + 3 and tx is not None and m.t.chrom != "MT":
-        changed = tx[:lo] + alt + tx[hi:]
-        if changed[c0:c0 + 3] == "ATG":   # the indel rebuilt the start codon in place
-            out.terms.append("start_retained_variant")
-            return out
+    if d and touches_start and lo < c0 + 3 and _start_rebuilt(m, lo, hi, alt, seq):
+        out.terms.append("start_retained_variant")
+        return out
+    if d % 3 and touches_stop and hi > c1 - 3 and _stop_rebuilt(m, lo, hi, alt, seq, out):
+        out.terms.append("stop_retained_variant")   # TAA -> TAG: the frame ends where it did
+        return out
     if d % 3:
         out.terms.append("frameshift_variant")
         if touches_stop and hi > lo:
@@ -204,6 +211,45 @@ def coding_effect(m, lo, hi, alt, seq):
     if touches_start and ref_aa[:1] == "M" and alt_aa[:1] != "M":
         terms.append("start_lost")
     return out
+
+
+def _start_rebuilt(m, lo, hi, alt, seq):
+    """Does an indel over the start codon leave an ATG where translation starts?
+
+    Two readings, as bcftools csq makes them: the ATG stays at the start codon's
+    place (what follows may be shifted), or a new ATG lies right before the first
+    untouched codon, so the rest of the CDS keeps its frame (a deletion that takes
+    the A of ATG and brings in an A from the 5' UTR: ...GA|ATG -> ...G|ATG).
+    """
+    if m.t.chrom == "MT" or seq is None:
+        return False
+    tx = m.sequence(seq)
+    if tx is None:
+        return False
+    c0, d = m.cds0, len(alt) - (hi - lo)
+    changed = tx[:lo] + alt + tx[hi:]
+    if changed[c0:c0 + 3] == "ATG":
+        return True
+    return hi <= c0 + 3 and c0 + d >= 0 and changed[c0 + d:c0 + d + 3] == "ATG"
+
+
+def _stop_rebuilt(m, lo, hi, alt, seq, out):
+    """Does a change over the stop codon and into the 3' UTR leave the same protein, the
+    UTR bases brought in re-forming the stop (TAA|GAA, delete AG: TA+A)? Compared on
+    the translation from the first touched codon to the stop, as bcftools csq and VEP do."""
+    tx = m.sequence(seq)
+    if tx is None or not has_stop(m, seq):
+        return False
+    first = m.frame + ((max(lo, m.cds0) - m.frame) // 3) * 3
+    n = m.cds1 - first
+    changed = tx[:lo] + alt + tx[hi:]
+    old, new = translate(tx[first:m.cds1], _table(m)), translate(changed[first:first + n], _table(m))
+    if new != old:
+        return False
+    out.p_start = (first - m.frame) // 3 + 1
+    out.prot_pos = str(out.p_start)
+    out.ref_aa = out.alt_aa = old
+    return True
 
 
 def has_stop(m, seq):

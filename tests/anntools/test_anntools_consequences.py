@@ -146,6 +146,22 @@ CLASSES = [
     ("ENST00000271583", "1", 25561, "A", "G", "synonymous_variant", "c.834A>G", "p.Ser278="),  # 278S
     ("ENST00000271583", "1", 643, "T", "C", "missense_variant", "c.437T>C", "p.Met146Thr"),    # 146M>146T
     ("ENST00000218032", "X", 108, "A", "G", "start_lost&splice_region_variant", "c.1A>G", "p.Met1?"),
+    # Codons rebuilt by an indel, checked by hand from the region FASTA:
+    # minus strand, 11190-11193 = CATT, ATG = revcomp(CAT); deleting T11192 (the A of
+    # ATG) brings T11193 in: revcomp(CAT) = ATG again (bcftools: start_retained)
+    ("ENST00000368801.2", "1", 11191, "AT", "A", "start_retained_variant", "c.1del", ""),
+    # plus strand, 4956-4962 = GGAGATG, CDS from 4960; deleting GA (4959-4960) leaves
+    # GGA|TG: the UTR's A re-forms ATG before codon 2 (bcftools: start_retained)
+    ("ENST00000318249.2", "1", 4958, "AGA", "A", "start_retained_variant&5_prime_UTR_variant",
+     "c.-1_1del", ""),
+    # plus strand, stop TAA at 35941-35943, then GAAG: TAA>TAG (delete A35942) keeps the stop
+    ("ENST00000271583", "1", 35941, "TA", "T", "stop_retained_variant", "c.1800del", "p.Ter600="),
+    # delete AG (35943-35944), across into the 3' UTR: TA + A35945 = TAA
+    ("ENST00000271583", "1", 35942, "AAG", "A", "stop_retained_variant&3_prime_UTR_variant",
+     "c.*1_*2del", "p.Ter600="),
+    # but deleting the T of TAA leaves AAG AAG TGA...: the stop is lost, the frame shifted
+    ("ENST00000271583", "1", 35940, "AT", "A", "frameshift_variant&stop_lost", "c.1798del",
+     "p.Ter600fs"),
 ]
 
 
@@ -156,5 +172,5 @@ def test_consequence_classes_on_real_transcripts(tmp_path, case, chrom, pos, ref
     folder = CSQ_CASES / case
     src = write_vcf(tmp_path / "v.vcf", f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\t.\t.\n", header="##fileformat=VCFv4.2\n")
     result = annotate_file(src, tmp_path, gff=folder / f"{case}.gff", fasta=folder / f"{case}.fa")
-    row = [r for r in _rows(result.tsv_path) if r["Feature"].split(".")[0] == case][0]
+    row = [r for r in _rows(result.tsv_path) if r["Feature"].split(".")[0] == case.split(".")[0]][0]
     assert (row["Consequence"], row["HGVSc"], row["HGVSp"]) == (terms, hgvsc, hgvsp)

@@ -8,8 +8,11 @@ since anntools, like VEP, calls each record on its own.
 
 Term mapping: ours are SO names (missense_variant), bcftools drops "_variant".
 Compared without upstream/downstream (bcftools does not report them),
-NMD_transcript (bcftools adds it inconsistently) and intron_variant next to a
-splice or non-coding term (VEP reports both, bcftools one).
+NMD_transcript (bcftools adds it inconsistently), intron_variant next to a
+splice or non-coding term, and a 5'/3' UTR term next to a protein-level term
+(a change across the UTR/CDS boundary: VEP reports both, bcftools the protein
+effect alone, e.g. start_retained for ENST00000318249.2 and, with bcftools 1.16,
+ENST00000375992).
 """
 import csv
 from pathlib import Path
@@ -23,36 +26,54 @@ from .conftest import CSQ_CASES
 # Every disagreement, with why. The test fails if one goes away (update this list)
 # or a new one appears (a regression, or a new case to explain).
 KNOWN_DIFFERENCES = {
-    ("ENST00000318249.2", 4958, "AGA", "A"): "deleting GA right before ATG: bcftools checks that a "
-        "new ATG forms (start_retained); we do not re-scan for a start codon and say start_lost",
-    ("ENST00000368801.2", 11191, "AT", "A"): "the same variant is start_retained in this case and "
-        "synonymous&start_lost in the next (two GFF versions); we say start_lost for both",
-    ("ENST00000368801", 11191, "AT", "A"): "see previous: bcftools' two expectations contradict",
-    ("ENST00000375992", 6453, "ATCCTCGAGGCAGCC", "A"): "deletion across the 5'UTR and the start "
-        "codon: bcftools adds 'synonymous' for the re-formed codon; we report 5'UTR&start_lost",
-    ("ENST00000341065", 18498, "GGTAAGGGG", "GGTAAGGGGA"): "bcftools expects nothing ('no "
-        "consequence'); we report intron_variant, as VEP does for an intronic insertion",
-    ("ENST00000341065", 16255, "CCCCACCCAGA", "CCCACCCAGA"): "bcftools expects no call (can be "
-        "normalised); we still report the intron_variant it is (VEP convention)",
-    ("ENST00000341065", 18365, "ACAACTCAGG", "AACAACTCAGG"): "as above: intron_variant reported",
-    ("ENST00000341065", 16427, "GGTACTGGGG", "GGTACTGGG"): "bcftools places the deleted G in the "
-        "exon (synonymous, its own comment says 'should not be called'); we left-trim to the "
-        "intronic G: splice_region",
-    ("ENST00000341065", 19026, "CAGGTGGCCAG", "CAGGCCAG"): "equivalent placement of a 3-base "
-        "deletion in a repeat; bcftools adds synonymous for the rebuilt codon",
-    ("ENST00000382647", 1443, "A", "ACCCGGCCGCACGCTCTCA"): "long insertion in a repeat at a donor: "
-        "left-aligned it leaves the donor, so we call intron (bcftools' own note says it 'should "
-        "be synonymous splice region if seq were checked')",
-    ("ENST00000420670", 44688, "C", "T"): "a one-codon CDS: bcftools says missense ('this cannot "
-        "be real'); the codon is the start codon, so we say start_lost",
-    ("ENST00000518414", 11397, "ACTGCAAGGTGAGCT", "A"): "deletion across the stop codon and past "
-        "the exon end into the 3'UTR: we say coding_sequence_variant; bcftools rebuilds the "
-        "protein (inframe_deletion&stop_lost)",
+    # bcftools' expectation disagrees with itself or with bcftools 1.16 (Debian), which we
+    # ran on the case: no engine could agree with it without copying the error.
+    ("ENST00000368801", 11191, "AT", "A"): "deleting the A of ATG (minus strand) brings in an A "
+        "from the 5' UTR: ATG again, so start_retained; this older case expects synonymous&"
+        "start_lost, while the same variant in ENST00000368801.2 (and bcftools 1.16 on both) "
+        "says start_retained, as we do",
+    ("ENST00000375992", 6453, "ATCCTCGAGGCAGCC", "A"): "the deletion ends in the A of the ATG and "
+        "the next UTR base re-forms it: start_retained (we, and bcftools 1.16 on this case); the "
+        "case's EXP (file named 'incorrect-synon-del-not-start-lost') still says synonymous&start_lost",
+    ("ENST00000341065", 16427, "GGTACTGGGG", "GGTACTGGG"): "one G out of the intronic GGGG run at "
+        "donor +6..+9 (no placement reaches the exon): splice_region; bcftools adds synonymous, "
+        "and the case itself notes that it 'should not be called'",
+    ("ENST00000382647", 1443, "A", "ACCCGGCCGCACGCTCTCA"): "an 18-base duplication of "
+        "1426-1443 that can slide from the intron into the exon: bcftools calls splice_donor at "
+        "the given placement and notes it 'should be synonymous splice region'; we call a splice "
+        "term only if every placement hits it, and the HGVS 3' placement (minus strand) is intronic",
+    ("ENST00000528237", 14714, "G", "A"): "checked by hand from the FASTA and GFF: the CDS is 429 "
+        "bases (143 codons, ATG start, no stop: 3'-incomplete); codon 143 is CGA (R) and C>T on the "
+        "minus strand makes TGA: R143*, stop_gained (as VEP). Our frame and codon are right; "
+        "bcftools takes the last codon of an incomplete CDS for a stop (1.16 says "
+        "stop_gained&stop_retained, the EXP stop_retained)",
+    ("ENST00000518414", 11397, "ACTGCAAGGTGAGCT", "A"): "deletes the last codon (CTG, L73) of a "
+        "CDS without a stop codon (3'-incomplete, translated by hand) and 11 bases past the "
+        "transcript end: there is no stop to lose. Like bcftools for the TR_J/IG_V cases "
+        "ENST00000390520 and ENST00000557788 we say coding_sequence; here bcftools says "
+        "inframe_deletion&stop_lost (the case is named 'incorrect-inframe-del')",
+    ("ENST00000420670", 44688, "C", "T"): "a one-codon CDS (ATG, 5' UTR before it, nothing after): "
+        "ATG>ATA loses the start codon, so start_lost (as VEP); bcftools says missense M1I and "
+        "notes 'this cannot be real'",
+    # Conventions.
+    ("ENST00000341065", 19026, "CAGGTGGCCAG", "CAGGCCAG"): "GTG (V508) deleted; left-aligned "
+        "it takes the acceptor G: inframe_deletion&splice_acceptor, both tools. bcftools adds "
+        "synonymous for its second, splice-site entry; the protein changes (VA>A), so we do not",
+    ("ENST00000341065", 16255, "CCCCACCCAGA", "CCCACCCAGA"): "a C out of an intronic run: bcftools "
+        "reports nothing for this long-REF form but 'intron' for the same variant as CCC>CC "
+        "(splice-acceptor-donor1.vcf, also compared here); we say intron_variant for both",
+    ("ENST00000341065", 18365, "ACAACTCAGG", "AACAACTCAGG"): "as above, an insertion: intron_variant",
+    ("ENST00000341065", 18498, "GGTAAGGGG", "GGTAAGGGGA"): "an A inserted at donor +10, outside "
+        "the splice region: intron_variant; bcftools expects nothing (it does report 'intron' for "
+        "deep intronic SNVs, so this is its long-REF form, not a convention we can map)",
     ("ENST00000294661", 9715, "GCCGGAAA", "G"): "REF runs past the end of the case's FASTA "
         "(9,717 bases): the engine lists the line as unreadable rather than guess bases",
-    ("ENST00000528237", 14714, "G", "A"): "CGA>TGA makes a stop: we say stop_gained (so does "
-        "VEP); bcftools expects stop_retained here",
 }
+
+
+UTR = ("5_prime_utr", "3_prime_utr")
+CODING = {"start_lost", "start_retained", "stop_gained", "stop_lost", "stop_retained", "missense",
+          "synonymous", "frameshift", "inframe_insertion", "inframe_deletion"}
 
 
 def _bc(term):
@@ -85,6 +106,8 @@ def _run_case(case, tmp):
                      if "stream" not in t and "NMD" not in t and t != "intergenic_variant"]
             if any(t.startswith("splice") or t == "non_coding" for t in terms) and "intron" in terms:
                 terms.remove("intron")
+            if any(t in CODING for t in terms):
+                terms = [t for t in terms if t not in UTR]
             if terms:
                 entry = got.setdefault((int(r["POS"]), r["REF"], r["ALT"], r["Allele"]), {})
                 entry[r["Feature"].split(".")[0]] = (r["SYMBOL"], set(terms))
@@ -123,4 +146,4 @@ def test_bcftools_csq_cases_agreement(tmp_path):
     assert not unexplained, {k: disagree[k] for k in unexplained}
     fixed = set(KNOWN_DIFFERENCES) - set(disagree)
     assert not fixed, f"now agree, remove from KNOWN_DIFFERENCES: {fixed}"
-    assert agree / len(results) >= 0.89
+    assert agree / len(results) >= 0.90
