@@ -6,9 +6,8 @@ import time
 
 import pytest
 
-from backend.domain import JobStatus
-from backend.domain import Role
-from backend.tokens import create_token, revoke_token, list_tokens
+from backend.domain import JobStatus, Role
+from backend.tokens import create_token, list_tokens, revoke_token
 from dashapp.api_v1 import BAD_TOKEN, NO_TOKEN
 from tests.web.conftest import login, post_json, upload
 from tests.web.test_jobs import VCF
