@@ -3,6 +3,7 @@
 The per-file state lives here: the index, the transcript models built so far
 (bounded cache), the optional liftover, and the counts for the log.
 """
+from bisect import bisect_right
 from collections import Counter
 
 from .effects import CSQ_FIELDS, effect, structural
@@ -43,10 +44,29 @@ def _clean(value):
 
 
 def _static_parts(t):
-    """(SYMBOL|Gene|Feature_type|Feature|BIOTYPE, STRAND|MANE_SELECT, not MANE, not coding)."""
-    return (f"{_clean(t.gene)}|{t.gene_id}|Transcript|{_clean(t.name)}|{t.biotype}",
-            f"{'1' if t.strand == 1 else '-1'}|{'YES' if t.mane else ''}",
-            not t.mane, t.kind != "coding")
+    """(SYMBOL|Gene|Feature_type|Feature|BIOTYPE, STRAND|MANE_SELECT, not MANE, not coding,
+    the terms of a deep-intron change, or None when the fast path does not apply)."""
+    intron_terms = None
+    if t.kind != "span" and len(t.exon_starts) > 1:
+        # (with a CDS, without): the model decides whether the transcript is coding
+        intron_terms = tuple("&".join(["intron_variant"] + (
+            ["NMD_transcript_variant"] if t.biotype == "nonsense_mediated_decay" else []) + (
+            ["non_coding_transcript_variant"] if not coding and t.biotype != "protein_coding" else []))
+            for coding in (True, False))
+    fixed = f"{_clean(t.gene)}|{t.gene_id}|Transcript|{_clean(t.name)}|{t.biotype}"
+    strand_mane = f"{'1' if t.strand == 1 else '-1'}|{'YES' if t.mane else ''}"
+    # an allele before the transcript's start (genomic left) or after its end:
+    # (rank, region, the entry from Consequence to Existing_variation, from STRAND on)
+    flank = []
+    for up in (t.strand == 1, t.strand != 1):
+        term = "upstream_gene_variant" if up else "downstream_gene_variant"
+        flank.append((RANK[term], "upstream" if up else "downstream",
+                      f"|{term}|MODIFIER|{fixed}{_NO_DETAIL}", strand_mane))
+    return (fixed, strand_mane, not t.mane, t.kind != "coding", intron_terms, flank[0], flank[1])
+
+
+_INTRON_RANK = RANK["intron_variant"]
+_COMP1 = {"A": "T", "C": "G", "G": "C", "T": "A", "N": "N"}
 
 
 class Annotator:
@@ -63,6 +83,7 @@ class Annotator:
         self.known = 0
         self.alleles = 0
         self._static = {}   # id(transcript) -> its CSQ fields that never change
+        self._static_chrom = None
         self._models_chrom = None
 
     def model(self, t):
@@ -119,9 +140,16 @@ class Annotator:
                     end = int(kv[4:])
         seq = self.idx.seq
         csq, genes, regions, worst_terms = [], [], [], []
-        static = self._static
-        for alt, vep_allele in zip(alts, _vep_alleles(ref, alts)):
-            s, e, ins, kind = allele_change(pos0, ref, alt, end)
+        static, models = self._static, self.models
+        if chrom != self._static_chrom:   # sorted input: keep only this chromosome's
+            static.clear()
+            self._static_chrom = chrom
+        simple = len(ref) == 1 and len(alts) == 1 and len(alts[0]) == 1 and alts[0] in _COMP1
+        for alt, vep_allele in zip(alts, alts if simple else _vep_alleles(ref, alts)):
+            if simple and alt != ref:   # one SNV, most lines: what allele_change would say
+                s, e, ins, kind = pos0, pos0 + 1, alt, ""
+            else:
+                s, e, ins, kind = allele_change(pos0, ref, alt, end)
             if alt == "." or kind in ("ref", "star"):
                 regions.append(".")
                 worst_terms.append(".")
@@ -134,20 +162,44 @@ class Annotator:
             # (severity rank, not MANE, not coding, name, region, CSQ entry) per transcript
             found = []
             last = e if e > s else s + 1
+            snv = not kind and e - s == 1 and len(ins) == 1
+            if snv:
+                r1 = ref[s - pos0]
+                snv_plus, snv_minus = f"{r1}>{ins}", f"{_COMP1.get(r1, r1)}>{_COMP1.get(ins, ins)}"
             for t in self.idx.near(chrom, s, last):
                 st = static.get(id(t))
                 if st is None:
                     st = static[id(t)] = _static_parts(t)
                 if not kind and (last <= t.start or s >= t.end):
                     # flanking transcript: the cheap, common case
-                    up = (last <= t.start) == (t.strand == 1)
-                    dist = t.start - last + 1 if last <= t.start else s - t.end + 1
-                    term = "upstream_gene_variant" if up else "downstream_gene_variant"
-                    region = "upstream" if up else "downstream"
-                    found.append((RANK[term], st[2], st[3], t.name, region,
-                                  f"{vep_allele}|{term}|MODIFIER|{st[0]}{_NO_DETAIL}{existing}|{dist}|"
-                                  f"{st[1]}{tail}{region}|", t))
+                    if last <= t.start:
+                        rank, region, mid, end_ = st[5]
+                        dist = t.start - last + 1
+                    else:
+                        rank, region, mid, end_ = st[6]
+                        dist = s - t.end + 1
+                    found.append((rank, st[2], st[3], t.name, region,
+                                  f"{vep_allele}{mid}{existing}|{dist}|{end_}{tail}{region}|", t))
                     continue
+                if snv and st[4] is not None:
+                    starts = t.exon_starts
+                    k = bisect_right(starts, s) - 1
+                    if k >= 0 and t.exon_ends[k] + 8 <= s < starts[k + 1] - 8 if k + 1 < len(starts) else False:
+                        # deep in an intron, the common case: terms fixed per transcript,
+                        # HGVS from the flanking exon bases' positions computed once
+                        m = models.get(id(t)) or self.model(t)
+                        num, up, up_pos, down, down_pos = m.intron_label(k)
+                        hgvsc = ""
+                        if self.hgvs:
+                            d_up, d_down = abs(s - up), abs(down - s)
+                            where = f"{up_pos}+{d_up}" if d_up <= d_down else f"{down_pos}-{d_down}"
+                            hgvsc = (f"{'c.' if m.cds0 is not None else 'n.'}{where}{snv_plus}"
+                                     if m.plus else
+                                     f"{'c.' if m.cds0 is not None else 'n.'}{where}{snv_minus}")
+                        found.append((_INTRON_RANK, st[2], st[3], t.name, "intron",
+                                      f"{vep_allele}|{st[4][m.cds0 is None]}|MODIFIER|{st[0]}||{num}|{hgvsc}|||||||"
+                                      f"{existing}||{st[1]}{tail}intron|", t))
+                        continue
                 if kind:
                     ef = structural(t, self.model, s, e, kind)
                 else:

@@ -10,7 +10,8 @@ from .terms import revcomp
 
 
 class TxModel:
-    __slots__ = ("t", "plus", "starts", "ends", "offsets", "length", "cds0", "cds1", "frame", "_seq")
+    __slots__ = ("t", "plus", "starts", "ends", "offsets", "length", "cds0", "cds1", "frame", "_seq",
+                 "_introns")
 
     def __init__(self, t):
         self.t = t
@@ -26,6 +27,7 @@ class TxModel:
         self.offsets = offs if self.plus else offs[::-1]
         self.length = acc
         self._seq = None
+        self._introns = None
         if t.cds_start is not None:
             a, b = self.g2tx(t.cds_start), self.g2tx(t.cds_end - 1)
             if a is not None and b is not None:
@@ -70,6 +72,23 @@ class TxModel:
             joined = "".join(parts)
             self._seq = joined if self.plus else revcomp(joined)
         return self._seq
+
+    def intron_label(self, k):
+        """Intron k (between genomic exons k and k+1): (n/N, 5' flank base, its c./n.
+        position, 3' flank base, its position), computed once per intron: the annotator's
+        deep-intron fast path then needs only a subtraction for HGVS."""
+        if self._introns is None:
+            self._introns = {}
+        hit = self._introns.get(k)
+        if hit is None:
+            from .hgvs import _exonic
+            n = len(self.starts)
+            a, b = self.ends[k], self.starts[k + 1]
+            up, down = (a - 1, b) if self.plus else (b, a - 1)
+            num = k + 1 if self.plus else n - 1 - k
+            hit = self._introns[k] = (f"{num}/{n - 1}", up, _exonic(self, self.g2tx(up)),
+                                      down, _exonic(self, self.g2tx(down)))
+        return hit
 
     def introns(self, s, e):
         """Indexes k of introns (between genomic exon k and k+1) within 10 bases of [s, e)."""
