@@ -27,7 +27,8 @@ def _account_items() -> list:
             ],
             action="/auth/logout", method="POST", className="d-flex ms-2",
         )
-        return [_nav_link("Profile", "/profile"),
+        admin = [_nav_link("Admin", "/admin")] if current_user.is_admin else []
+        return [*admin, _nav_link("Profile", "/profile"),
                 dbc.NavItem(html.Span(current_user.name, className="navbar-text text-light me-2")),
                 dbc.NavItem(logout)]
     return [_nav_link("Log in", "/login"),

@@ -82,4 +82,11 @@ def layout(cancel=None, **_):
         *flashed_alerts(),
         dbc.Card(dbc.CardBody(rows, class_name="px-4"), class_name="shadow-sm mb-4"),
         plan,
+        dbc.Card(dbc.CardBody([
+            html.H2("Scripts and the command line", className="h5"),
+            html.P("Personal API tokens let your scripts and the gas command line submit and fetch jobs as you.",
+                   className="text-muted"),
+            dbc.Button("Manage API tokens", href="/profile/tokens", external_link=True, color="secondary",
+                       outline=True, id="tokens-link"),
+        ], class_name="p-4"), class_name="shadow-sm mt-4"),
     ])
