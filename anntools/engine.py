@@ -37,6 +37,7 @@ NOT_VCF_AFTER = 50
 DIRECT_BUILDS = ("GRCh38", "rCRS")
 CHAINS = {"GRCh37": "hg19ToHg38.over.chain", "NCBI36": "hg18ToHg38.over.chain"}
 MODES = ("all", "most_severe")
+FLUSH_EVERY = 2000
 
 
 @dataclass
@@ -151,12 +152,20 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                       f'InputBuild={detected.build if detected else "custom"},Mode={mode},'
                       f'GeneModels="{idx.gene_models}">{eol0}')
             out.write(chrom_line)
+            # lines go out in chunks: one write call per FLUSH_EVERY lines, not per line
+            buf, tsv_buf = [], []
             for raw_line in stream:
+                if len(buf) >= FLUSH_EVERY:
+                    out.writelines(buf)
+                    buf.clear()
+                    if tsv_buf:
+                        tsv_fh.writelines(tsv_buf)
+                        tsv_buf.clear()
                 lineno += 1
                 line = raw_line.decode("utf-8", "surrogateescape")
                 content, eol = split_eol(line)
                 if not content.strip() or content.startswith("#"):
-                    out.write(line)
+                    buf.append(line)
                     continue
                 lines += 1
                 try:
@@ -172,18 +181,20 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                         fail(NotAVcfError, f"{label} is not a readable VCF: its first "
                              f"{NOT_VCF_AFTER} data lines could not be read (line {problems[0][0]}: "
                              f"{problems[0][1]}). Upload a VCF file (version 3.3 to 4.4).", detected)
-                    out.write(line)
+                    buf.append(line)
                     continue
                 info = fields[7]
                 fields[7] = add if info in (".", "") else info + ";" + add
-                out.write("\t".join(fields) + eol)
+                buf.append("\t".join(fields) + eol)
                 if rows:
                     head = "\t".join(fields[:5]) + "\t"
-                    tsv_fh.write("".join(head + r.replace("|", "\t") + "\n" for r in rows))
+                    tsv_buf.append("".join(head + r.replace("|", "\t") + "\n" for r in rows))
                     rows.clear()
                 variants += 1
                 if progress and lines % step == 0:
                     progress(lines, max(total, lines))
+            out.writelines(buf)
+            tsv_fh.writelines(tsv_buf)
         if progress:
             progress(lines, lines)
     if not tsv and os.path.exists(tsv_path):
