@@ -27,6 +27,7 @@ def _vep_alleles(ref, alts):
 
 # the ten separators from BIOTYPE to Existing_variation: EXON..Codons all empty
 _NO_DETAIL = "|" * 10
+_PIPES15 = "|" * 15
 _CLEAN = str.maketrans({",": "&", ";": "_", "=": "_", " ": "_", "|": "/"})
 
 
@@ -220,8 +221,10 @@ class Annotator:
                     csq.append(f[5])
             else:
                 best_region, worst = "intergenic", "intergenic_variant"
-                csq.append("|".join([vep_allele, "intergenic_variant", "MODIFIER"] + [""] * 14 +
-                                    [existing, "", "", "", clin_sig, "intergenic", ""]))
+                # 24 fields: allele, term, impact, 14 empty, Existing_variation, DISTANCE,
+                # STRAND, MANE_SELECT, CLIN_SIG, REGION, NOTE
+                csq.append(f"{vep_allele}|intergenic_variant|MODIFIER{_PIPES15}{existing}||||"
+                           f"{clin_sig}|intergenic|")
             regions.append(best_region)
             worst_terms.append(worst)
             self.region_counts[best_region] += 1
