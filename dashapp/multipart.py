@@ -13,8 +13,12 @@ from typing import BinaryIO, Iterator
 from werkzeug.exceptions import BadRequest
 from werkzeug.sansio.multipart import NEED_DATA, Data, Epilogue, Field, File, MultipartDecoder
 
-READ_SIZE = 256 * 1024
+READ_SIZE = 64 * 1024
 MAX_FIELD_BYTES = 64 * 1024
+# The decoder's limit is on its buffer (unparsed bytes), not on the file: one
+# read plus a field's worth of leftovers must fit, or every file over one read
+# would be refused.
+MAX_DECODER_BUFFER = READ_SIZE + MAX_FIELD_BYTES + 8 * 1024
 
 
 class UploadParts:
@@ -22,7 +26,7 @@ class UploadParts:
 
     def __init__(self, stream: BinaryIO, boundary: bytes):
         self._stream = stream
-        self._decoder = MultipartDecoder(boundary, max_form_memory_size=MAX_FIELD_BYTES)
+        self._decoder = MultipartDecoder(boundary, max_form_memory_size=MAX_DECODER_BUFFER)
         self._events = self._event_stream()
 
     def _event_stream(self) -> Iterator:

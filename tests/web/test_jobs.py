@@ -130,6 +130,35 @@ def test_oversize_body_refused_by_the_upload_route(logged_in, svc, size):
     assert not svc.inputs.exists(ticket["fields"]["key"])
 
 
+def _vcf_of_size(size: int) -> bytes:
+    head = b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+    row = b"chrM\t150\t.\tC\tT\t50\tPASS\t.\n"
+    body = head + row * ((size - len(head)) // len(row) + 1)
+    return body[:size]
+
+
+def test_a_free_user_can_upload_a_file_just_under_the_limit(logged_in, svc):
+    content = _vcf_of_size(svc.settings.free_user_max_upload - 100)
+    ticket = _ticket(logged_in, size=len(content))
+    response = logged_in.post(ticket["url"], data={**ticket["fields"], "file": (io.BytesIO(content), "a.vcf")},
+                              content_type="multipart/form-data")
+    assert response.status_code == 204, response.get_data(as_text=True)
+    assert svc.inputs.read_bytes(ticket["fields"]["key"]) == content
+
+
+def test_a_premium_user_can_upload_a_large_file(logged_in, svc, user):
+    from backend.domain import Role
+    svc.users.set_role(user.id, Role.PREMIUM)
+    content = _vcf_of_size(3 * 1024 * 1024 + 17)
+    ticket = _ticket(logged_in, size=len(content))
+    assert ticket["max_bytes"] is None
+    response = logged_in.post(ticket["url"], data={**ticket["fields"], "file": (io.BytesIO(content), "a.vcf")},
+                              content_type="multipart/form-data")
+    assert response.status_code == 204, response.get_data(as_text=True)
+    assert svc.inputs.size(ticket["fields"]["key"]) == len(content)
+    assert svc.inputs.read_bytes(ticket["fields"]["key"]) == content
+
+
 def test_forged_policy_refused(logged_in, svc):
     ticket = _ticket(logged_in)
     fields = {**ticket["fields"], "policy": ticket["fields"]["policy"][:-4] + "AAAA"}
