@@ -189,7 +189,8 @@ class Annotator:
                         # deep in an intron, the common case: terms fixed per transcript,
                         # HGVS from the flanking exon bases' positions computed once
                         m = models.get(id(t)) or self.model(t)
-                        num, up, up_pos, down, down_pos = m.intron_label(k)
+                        lab = m._introns.get(k) if m._introns is not None else None
+                        num, up, up_pos, down, down_pos = lab or m.intron_label(k)
                         hgvsc = ""
                         if self.hgvs:
                             d_up, d_down = abs(s - up), abs(down - s)

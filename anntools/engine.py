@@ -188,7 +188,9 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                 buf.append("\t".join(fields) + eol)
                 if rows:
                     head = "\t".join(fields[:5]) + "\t"
-                    tsv_buf.append("".join(head + r.replace("|", "\t") + "\n" for r in rows))
+                    # rows hold no newline (CSQ values are cleaned): two replaces per line
+                    body = "\n".join(rows).replace("|", "\t").replace("\n", "\n" + head)
+                    tsv_buf.append(head + body + "\n")
                     rows.clear()
                 variants += 1
                 if progress and lines % step == 0:
