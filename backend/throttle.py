@@ -1,6 +1,9 @@
 """Login throttle: after too many failures for one email or one address, wait a while.
 
-Kept in the users database so every web process sees the same count.
+Kept in the users database so every web process sees the same count. The
+address limit is much higher than the email limit: many people share one
+address (a campus NAT, a proxy), and one of them mistyping must not lock out
+the rest, while guessing across many accounts from one address is still stopped.
 """
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.users import Base, UserStore
 
-MAX_FAILURES = 5
+MAX_FAILURES = 5                 # per email
+MAX_FAILURES_PER_ADDRESS = 50
 WINDOW_SECONDS = 15 * 60
 
 
@@ -35,9 +39,9 @@ def check(users: UserStore, email: str, address: str, now: float | None = None) 
     """Raise LoginThrottled if this email or address has failed too often lately."""
     now = now or time.time()
     with users._session() as s:
-        for key in _keys(email, address):
+        for key, limit in zip(_keys(email, address), (MAX_FAILURES, MAX_FAILURES_PER_ADDRESS)):
             row = s.get(LoginFailure, key)
-            if row and now - row.window_start < WINDOW_SECONDS and row.count >= MAX_FAILURES:
+            if row and now - row.window_start < WINDOW_SECONDS and row.count >= limit:
                 minutes = int((WINDOW_SECONDS - (now - row.window_start)) // 60) + 1
                 raise LoginThrottled(f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}.")
 
