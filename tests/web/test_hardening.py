@@ -134,7 +134,9 @@ def test_csp_allows_stripe_only_when_configured(svc):
 def test_csp_allows_the_s3_inputs_bucket_for_browser_uploads(svc):
     import boto3
     from backend.adapters.aws_objectstore import S3ObjectStore
-    s3 = boto3.client("s3", region_name="us-east-2", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x")
+    # The endpoint is explicit: the moto tests point AWS_ENDPOINT_URL at loopback for the whole session.
+    s3 = boto3.client("s3", region_name="us-east-2", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x",
+                      endpoint_url="https://s3.us-east-2.amazonaws.com")
     aws = replace(svc, inputs=S3ObjectStore(s3, "gas-inputs-test"),
                   settings=replace(svc.settings, backend="aws"))
     url = aws.inputs.upload_form("k", 10, 60).url
