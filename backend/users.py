@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, DateTime, String, create_engine, select
+from sqlalchemy import Boolean, DateTime, Integer, String, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from backend.domain import Role
@@ -37,6 +37,9 @@ class User(Base):
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
     globus_sub: Mapped[str | None] = mapped_column(String(100), nullable=True, unique=True, index=True)
     institution: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # Sessions are signed cookies; naming the epoch in them lets a logout end
+    # every copy of the cookie, not just the one in this browser.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
 
     # Flask-Login reads these four.
     is_active = True
@@ -44,7 +47,7 @@ class User(Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return self.id
+        return f"{self.id}.{self.session_epoch or 0}"
 
     @property
     def is_premium(self) -> bool:
@@ -72,6 +75,21 @@ class UserStore:
     def get(self, user_id: str) -> User | None:
         with self._session() as s:
             return s.get(User, user_id)
+
+    def get_by_session_id(self, session_id: str) -> User | None:
+        """The user a login session names (User.get_id()), if that session has not been ended."""
+        user_id, _, epoch = (session_id or "").partition(".")
+        user = self.get(user_id)
+        if user is None or str(user.session_epoch or 0) != epoch:
+            return None
+        return user
+
+    def end_sessions(self, user_id: str) -> None:
+        """Log the user out everywhere: every session cookie issued so far stops working."""
+        with self._session() as s, s.begin():
+            user = s.get(User, user_id)
+            if user is not None:
+                user.session_epoch = (user.session_epoch or 0) + 1
 
     def get_by_email(self, email: str) -> User | None:
         with self._session() as s:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Blueprint, Flask, abort, flash, redirect, request, session
-from flask_login import LoginManager, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user
 
 from backend import throttle
 from backend.adapters.globus_identity import LoginRefused, new_state, state_matches
@@ -121,6 +121,8 @@ def logout():
     tokens = session.pop(GLOBUS_TOKENS, None)
     if tokens and services().globus is not None:
         services().globus.logout(tokens)   # best effort: our logout happens whatever Globus says
+    if current_user.is_authenticated:
+        services().users.end_sessions(current_user.id)   # a copied cookie dies too
     logout_user()
     session.clear()
     rotate_csrf_token()
@@ -132,7 +134,7 @@ def init_app(server: Flask) -> None:
     manager.init_app(server)
 
     @manager.user_loader
-    def load_user(user_id: str):
-        return services().users.get(user_id)
+    def load_user(session_id: str):
+        return services().users.get_by_session_id(session_id)
 
     server.register_blueprint(bp)

@@ -98,3 +98,15 @@ def test_logout(logged_in):
     response = logged_in.post("/auth/logout", data={"csrf_token": csrf(logged_in)})
     assert response.headers["Location"] == "/"
     assert logged_in.get("/annotations").status_code == 302
+
+
+def test_logging_out_ends_a_copied_session_cookie_too(app, client, user):
+    login(client, user.email)
+    assert client.get("/annotations").status_code == 200
+    with client.session_transaction() as session:
+        stolen = dict(session)                      # someone copied the cookie
+    client.post("/auth/logout", data={"csrf_token": csrf(client)})
+    thief = app.test_client()
+    with thief.session_transaction() as session:
+        session.update(stolen)
+    assert thief.get("/annotations").status_code == 302
