@@ -122,8 +122,13 @@ def _world(tmp_path_factory) -> World:
 
 @pytest.fixture
 def world(_world: World) -> World:
-    """The module's world with what a row may have changed put back: Premium cancelled, free's token revoked."""
+    """The module's world with what a row may have changed put back: Premium cancelled, free's token revoked,
+    sessions ended by the logout row."""
     svc = _world.svc
+    from sqlalchemy import update
+    from backend.users import User
+    with svc.users._session() as s, s.begin():
+        s.execute(update(User).values(session_epoch=0))
     svc.users.set_role(svc.users.get_by_email("pat@example.org").id, Role.PREMIUM)
     svc.users.set_admin("root@example.org")
     if user_for_token(svc.users, _world.tokens["free"]) is None:
