@@ -79,7 +79,18 @@ def download(bucket: str, name: str):
         return message_page("This download link cannot be used", str(exc), 403)
     except KeyError:
         return message_page("File not found", "This file is no longer stored here. Open the job page for its current state.", 404)
-    return send_file(path, as_attachment=True, download_name=download_name, max_age=0)
+    return send_file(path, as_attachment=True, download_name=download_name, max_age=0,
+                     mimetype=download_type(download_name))
+
+
+def download_type(name: str) -> str:
+    """VCFs, logs and tables are text (a guess from ".vcf" alone says vCard contact card)."""
+    lowered = name.lower()
+    if lowered.endswith((".gz", ".bgz")):
+        return "application/gzip"
+    if lowered.endswith((".vcf", ".log", ".tsv", ".txt")):
+        return "text/plain; charset=utf-8"
+    return "application/octet-stream"
 
 
 def init_app(server: Flask) -> None:

@@ -7,6 +7,7 @@ import tempfile
 import time
 import uuid
 from email.message import EmailMessage
+from email.utils import formatdate
 from pathlib import Path
 
 from backend.ports import Mailer
@@ -24,6 +25,7 @@ class OutboxMailer(Mailer):
         msg = EmailMessage()
         msg["From"], msg["To"], msg["Subject"] = self.sender, to, subject
         msg["Message-ID"] = f"<{uuid.uuid4().hex}@gas.local>"
+        msg["Date"] = formatdate(localtime=True)
         msg.set_content(text)
         if html:
             msg.add_alternative(html, subtype="html")

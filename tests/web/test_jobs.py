@@ -101,6 +101,7 @@ def test_download_link_works_then_expires(logged_in, svc):
     response = client.get(url)
     assert response.status_code == 200 and response.data == VCF
     assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Type"].startswith("text/plain")   # not a vCard contact card
 
     expired = svc.inputs.download_url(svc.jobs.get(job_id).input_key, "sample.vcf", -1)
     response = client.get(expired)
