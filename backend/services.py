@@ -122,6 +122,17 @@ def job_files(svc: Services, user: User, job: Job) -> JobFiles:
     return files
 
 
+def fresh_download_url(svc: Services, user: User, job_id: str, which: str) -> str | None:
+    """A newly signed link to the job's input or result, or None when it cannot be downloaded now.
+
+    Pages link here rather than to a signed URL, so a page left open for an
+    hour still downloads, and the owner and the Free window are checked at click time.
+    """
+    job = get_job(svc, user, job_id)
+    files = job_files(svc, user, job)
+    return {"input": files.input_url, "result": files.result_url}.get(which)
+
+
 def read_log(svc: Services, user: User, job_id: str) -> str:
     """The job's log as text (the first LOG_VIEW_LIMIT bytes of it)."""
     job = get_job(svc, user, job_id)

@@ -34,11 +34,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     from dashapp.context import EXTENSION
     server.extensions[EXTENSION] = services
 
-    from dashapp import api, auth, billing, files, security
+    from dashapp import api, auth, billing, downloads, files, security
     security.init_app(server)
     auth.init_app(server)
     api.init_app(server)
     files.init_app(server)
+    downloads.init_app(server)
     billing.init_app(server)
 
     dash_app = Dash(

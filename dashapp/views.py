@@ -76,7 +76,7 @@ def _progress(job: Job):
 def _result_value(job: Job, files: JobFiles):
     if files.result_url:
         until = getattr(files, "download_until", None)
-        link = html.A(result_name(job), href=files.result_url, id="result-link")
+        link = html.A(result_name(job), href=f"/annotations/{job.job_id}/download/result", id="result-link")
         if until is None:
             return link
         return html.Div([link, html.Div(["Free accounts can download results until ",
@@ -99,7 +99,7 @@ def job_details(job: Job, files: JobFiles) -> dbc.Card:
         _row("Request ID", html.Code(job.job_id)),
         _row("Status", status_badge(job.status)),
         _row("Request time", local_time(job.submit_time, "submit")),
-        _row("Input file", html.A(job.input_file_name, href=files.input_url, id="input-link")),
+        _row("Input file", html.A(job.input_file_name, href=f"/annotations/{job.job_id}/download/input", id="input-link")),
     ]
     if job.status == JobStatus.RUNNING:
         rows.append(_row("Progress", _progress(job)))

@@ -238,6 +238,9 @@ ROUTES: dict[tuple[str, str], tuple[Call, dict]] = {
     # The signed policy or token is the authorization, as with S3: the same for every visitor.
     ("/files/<bucket>/upload", "POST"): (signed_upload_without_file, everyone(400)),
     ("/files/<bucket>/download/<path:name>", "GET"): (get(lambda w: w.result_url), everyone(200)),
+    # The page's stable links: the owner is sent on to a fresh signed URL; nobody else learns the job exists.
+    ("/annotations/<job_id>/download/<which>", "GET"):
+        (get(job_path("/download/result")), owner_only(302, Shows(404, "Annotation not found"))),
     # Billing: a declined test card; Premium users are told they are Premium already.
     ("/billing/subscribe", "POST"): (post_json("/billing/subscribe", {"card_number": "4000000000000002",
                                                                       "expiry": "12 / 34", "cvc": "123"}),

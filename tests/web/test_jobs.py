@@ -185,3 +185,17 @@ def test_submit_without_upload_is_refused(logged_in):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.data == b"ok"
+
+
+def test_the_job_page_links_stay_good_and_check_the_owner(client, logged_in, svc, other_user):
+    job_id = upload(logged_in, VCF)["job_id"]
+    response = logged_in.get(f"/annotations/{job_id}/download/input")
+    assert response.status_code == 302
+    assert logged_in.get(response.headers["Location"]).data == VCF     # a freshly signed URL
+    # Not ready yet: back to the job page, which says why.
+    assert logged_in.get(f"/annotations/{job_id}/download/result").headers["Location"] == f"/annotations/{job_id}"
+    assert logged_in.get(f"/annotations/{job_id}/download/elsewhere").status_code == 404
+    from tests.web.conftest import login
+    stranger = client.application.test_client()
+    login(stranger, other_user.email, "another long password")
+    assert stranger.get(f"/annotations/{job_id}/download/input").status_code == 404

@@ -1,0 +1,30 @@
+"""Stable download links for pages: check the owner now, then redirect to a freshly signed URL."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, redirect
+
+from backend import services as usecases
+from backend.domain import JobNotFound
+from dashapp.context import services
+from dashapp.guards import require_user
+from dashapp.plain import message_page
+
+bp = Blueprint("downloads", __name__)
+
+
+@bp.get("/annotations/<job_id>/download/<which>")
+def download(job_id: str, which: str):
+    user = require_user()
+    if which not in ("input", "result"):
+        abort(404)
+    try:
+        url = usecases.fresh_download_url(services(), user, job_id, which)
+    except JobNotFound:
+        return message_page("Annotation not found", "There is no annotation with this id in your account.", 404)
+    if url is None:   # not ready, archived, or past the Free window: the job page says which
+        return redirect(f"/annotations/{job_id}")
+    return redirect(url)
+
+
+def init_app(server: Flask) -> None:
+    server.register_blueprint(bp)
