@@ -2,6 +2,8 @@
  *
  * - gasFormatTime: an instant (ISO string or epoch seconds) in the browser's own
  *   time zone; the server does not know the user's zone.
+ * - gasPostJson: POST JSON with the CSRF header; rejects with the server's own
+ *   sentence ({"error": ...}) or, failing that, the status and `hint`.
  * - A 401 from a Dash callback means the session ended: go to the login page
  *   instead of leaving a page that silently stops updating.
  */
@@ -22,6 +24,22 @@
   window.gasCsrfToken = function () {
     var match = document.cookie.match(/(?:^|;\s*)_csrf_token=([^;]*)/);
     return match ? decodeURIComponent(match[1]) : "";
+  };
+
+  window.gasPostJson = function (url, body, hint) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": window.gasCsrfToken() },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          throw new Error(data.error || ("The server answered " + response.status + ". " + hint));
+        }
+        return data;
+      });
+    });
   };
 
   var originalFetch = window.fetch.bind(window);

@@ -41,19 +41,7 @@
   }
 
   function postJson(url, body) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": window.gasCsrfToken() },
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) {
-          throw new Error(data.error || ("The server answered " + response.status + ". Nothing was charged; try again in a moment."));
-        }
-        return data;
-      });
-    });
+    return window.gasPostJson(url, body, "Nothing was charged; try again in a moment.");
   }
 
   function demoPayment(form) {

@@ -43,19 +43,7 @@
   }
 
   function postJson(url, body) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": window.gasCsrfToken() },
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) {
-          throw new Error(data.error || ("The server answered " + response.status + ". Try again in a moment."));
-        }
-        return data;
-      });
-    });
+    return window.gasPostJson(url, body, "Try again in a moment.");
   }
 
   function errorFrom(xhr) {

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import signal
 import socket
 import subprocess
@@ -39,14 +40,14 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     raise RuntimeError(f"the service did not answer /healthz in {timeout:.0f} s:\n{log.read_text()[-4000:]}")
 
 
-@pytest.fixture(scope="session")
-def service_url(tmp_path_factory):
-    """Start the whole service (web + workers) as `make run` does; stop it with Ctrl-C's signal."""
-    data_dir = tmp_path_factory.mktemp("gas-e2e")
+@contextmanager
+def running_service(data_dir: Path, extra_env: dict | None = None):
+    """The whole service (web + workers) as `make run` starts it, on a free port; stopped with Ctrl-C's signal."""
     port = _free_port()
     log = data_dir / "service.log"
-    env = {**os.environ, "GAS_SECRET_KEY": "e2e-secret-" + str(port), "GAS_WEB_WORKERS": "2"}
-    env.pop("GAS_BASE_URL", None)
+    env = {**os.environ, "GAS_SECRET_KEY": f"e2e-secret-{port}", "GAS_WEB_WORKERS": "2", **(extra_env or {})}
+    for name in ("GAS_BASE_URL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY"):   # our own URL, demo billing
+        env.pop(name, None)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "deploy.runner", "--port", str(port), "--data-dir", str(data_dir),
@@ -63,6 +64,12 @@ def service_url(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)   # its own session: only what this fixture started
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def service_url(tmp_path_factory):
+    with running_service(tmp_path_factory.mktemp("gas-e2e")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

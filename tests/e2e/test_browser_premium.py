@@ -9,11 +9,7 @@ Screenshots go to test-output/screenshots/premium-*.png.
 """
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
 import uuid
 
@@ -23,7 +19,7 @@ from backend.bootstrap import build
 from backend.config import load_settings
 from backend.domain import ArchiveState
 from tests.conftest import SAMPLE_VCFS
-from tests.e2e.conftest import REPO, _free_port, _wait_healthy
+from tests.e2e.conftest import running_service
 from tests.e2e.test_browser_flow import PASSWORD
 
 pytestmark = pytest.mark.timeout(240)
@@ -35,28 +31,9 @@ THAW_SECONDS = 3
 def premium_service(tmp_path_factory):
     """deploy.runner with a short retention window and thaw delay; yields (url, data dir)."""
     data_dir = tmp_path_factory.mktemp("gas-e2e-premium")
-    port = _free_port()
-    log = data_dir / "service.log"
-    env = {**os.environ, "GAS_SECRET_KEY": f"e2e-premium-{port}", "GAS_WEB_WORKERS": "2",
-           "FREE_USER_DATA_RETENTION": str(RETENTION_SECONDS), "GAS_ARCHIVE_THAW_SECONDS": str(THAW_SECONDS)}
-    for name in ("GAS_BASE_URL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY"):   # demo billing, our own URL
-        env.pop(name, None)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "deploy.runner", "--port", str(port), "--data-dir", str(data_dir),
-             "--annotators", "1"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log)
+    env = {"FREE_USER_DATA_RETENTION": str(RETENTION_SECONDS), "GAS_ARCHIVE_THAW_SECONDS": str(THAW_SECONDS)}
+    with running_service(data_dir, env) as url:
         yield url, data_dir
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)   # its own session: only what this fixture started
-            proc.wait()
 
 
 def _register_and_log_in(page, url: str, email: str) -> None:
