@@ -44,6 +44,7 @@ class Job:
     progress_done: int = 0
     progress_total: int = 0
     summary: str | None = None                 # one line a person reads: build used, counts
+    consequence_counts: dict | None = None     # ALT alleles by most severe SO consequence
     archive_state: ArchiveState = ArchiveState.HOT
     results_file_archive_id: str | None = None
 
@@ -58,6 +59,8 @@ class Job:
         d = dict(d)
         d["status"] = JobStatus(d["status"])
         d["archive_state"] = ArchiveState(d.get("archive_state") or "hot")
+        if d.get("consequence_counts"):   # stores may hand numbers back as Decimal
+            d["consequence_counts"] = {str(k): int(v) for k, v in d["consequence_counts"].items()}
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
 

@@ -52,6 +52,7 @@ def annotate_job(svc: Services, message: Message, annotate: Callable | None = No
     if outcome["ok"]:
         svc.jobs.transition(job_id, JobStatus.RUNNING, JobStatus.COMPLETED, complete_time=now(),
                             result_key=result_key, log_key=log_key, summary=outcome["summary"],
+                            consequence_counts=outcome["consequence_counts"],
                             progress_done=outcome["variants"], progress_total=outcome["variants"])
     else:
         svc.jobs.transition(job_id, JobStatus.RUNNING, JobStatus.FAILED, complete_time=now(),
@@ -96,6 +97,7 @@ def _run_engine(svc: Services, job_id: str, annotate: Callable, local_input: Pat
         return {"ok": False, "reason": "The annotator stopped on an unexpected problem in this file. "
                                       "The team has the details; try again later or contact support."}
     return {"ok": True, "summary": result.summary, "variants": result.variants,
+            "consequence_counts": dict(getattr(result, "consequence_counts", None) or {}) or None,
             "annot_path": result.annot_path, "log_path": result.log_path}
 
 

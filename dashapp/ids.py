@@ -41,3 +41,4 @@ TOKEN_REVOKE = "token-revoke"        # pattern id: {"type": TOKEN_REVOKE, "index
 # Admin page.
 ADMIN_USERS = "admin-users"
 ADMIN_QUEUES = "admin-queues"
+CONSEQUENCE_CHART = "consequence-chart"

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import dash_bootstrap_components as dbc
-from dash import html
+import plotly.graph_objects as go
+from dash import dcc, html
 
 from backend.domain import ArchiveState, Job, JobStatus
 from backend.services import JobFiles, result_name
@@ -119,7 +120,25 @@ def job_details(job: Job, files: JobFiles) -> dbc.Card:
         rows.append(html.P("The results and the log appear here when the annotation finishes; "
                            "this page updates by itself, and you will get an email too.",
                            className="text-muted small mt-3 mb-0"))
-    return dbc.Card(dbc.CardBody(rows, class_name="px-4"), class_name="shadow-sm")
+    card = dbc.Card(dbc.CardBody(rows, class_name="px-4"), class_name="shadow-sm")
+    if job.status == JobStatus.COMPLETED and job.consequence_counts:
+        return html.Div([card, consequence_chart(job.consequence_counts)])
+    return card
+
+
+def consequence_chart(counts: dict) -> dbc.Card:
+    """ALT alleles by most severe consequence, most frequent on top: what a researcher compares first."""
+    ranked = sorted(counts.items(), key=lambda kv: kv[1])
+    figure = go.Figure(go.Bar(x=[n for _, n in ranked], y=[term for term, _ in ranked], orientation="h",
+                              marker_color="#0d6efd", text=[f"{n:,}" for _, n in ranked], textposition="auto"))
+    figure.update_layout(margin=dict(l=10, r=20, t=10, b=30), height=60 + 28 * len(ranked),
+                         xaxis_title="ALT alleles", yaxis=dict(automargin=True), plot_bgcolor="white")
+    return dbc.Card(dbc.CardBody([
+        html.H2("Consequences", className="h5"),
+        html.P("Each ALT allele counted once, by its most severe consequence (Sequence Ontology).",
+               className="text-muted small"),
+        dcc.Graph(figure=figure, config={"displayModeBar": False}, id=ids.CONSEQUENCE_CHART),
+    ], class_name="px-4"), class_name="shadow-sm mt-4")
 
 
 def job_settled(job: Job, files: JobFiles) -> bool:

@@ -76,6 +76,9 @@ def test_browser_flow(service_url, page, shoot, tmp_path, vcf_name):
     register_and_log_in(page, service_url, shoot, f"rf-{uuid.uuid4().hex[:8]}@example.org")
     job_id = annotate(page, service_url, shoot, vcf_name, tag)
 
+    page.wait_for_selector("#consequence-chart .main-svg")   # the consequence chart drew, offline, under the CSP
+    page.wait_for_timeout(300)
+    shoot(page, f"{tag}-06b-consequences")
     result = download_result(page, tmp_path)
     assert result.startswith("##fileformat")
     assert re.search(r"^##INFO=<ID=\w+", result, re.MULTILINE)

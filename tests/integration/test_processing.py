@@ -36,6 +36,11 @@ def test_a_job_completes_with_results_log_and_an_email(svc, user):
     assert annotated.startswith("##fileformat=VCFv4.0")
     assert sum(1 for line in annotated.splitlines() if line and not line.startswith("#")) == 350
     assert "350" in services.read_log(svc, user, job.job_id)
+    # The chart's numbers: every annotated ALT allele counted once, by its most severe consequence.
+    counts = done.consequence_counts
+    assert counts["synonymous_variant"] > 0 and counts["missense_variant"] > 0
+    assert sum(counts.values()) == sum(len(l.split("\t")[4].split(",")) for l in annotated.splitlines()
+                                       if l and not l.startswith("#"))
 
     loop.run("notifier", svc.bus.notifier_queue, lambda m: processing.notify_job_finished(svc, m),
              lease_seconds=5, wait_seconds=1, max_messages=1)
