@@ -82,8 +82,9 @@ def cancel():
                        "Try again in a few minutes.")
     window = duration(services().settings.free_user_data_retention)
     return _answer({"premium": False}, 200, "/profile",
-                   "Your subscription is cancelled and you are on the Free plan now: results of new jobs "
-                   f"can be downloaded for {window} after they complete.", "success")
+                   "Your subscription is cancelled and you are on the Free plan now: results can be "
+                   f"downloaded within {window} of a job completing; older ones wait for you to subscribe "
+                   "again.", "success")
 
 
 @bp.post("/webhook")

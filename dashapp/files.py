@@ -89,7 +89,7 @@ def download_type(name: str) -> str:
     if lowered.endswith((".gz", ".bgz")):
         return "application/gzip"
     if lowered.endswith((".vcf", ".log", ".tsv", ".txt")):
-        return "text/plain; charset=utf-8"
+        return "text/plain"   # Flask adds the charset
     return "application/octet-stream"
 
 

@@ -52,8 +52,10 @@ def _premium_plan(user, confirming: bool) -> dbc.Card:
     details.append(dbc.Alert([
         html.H3("Cancel your Premium subscription?", className="h6 alert-heading"),
         html.P(f"You will be on the Free plan straight away: files over {kib(settings.free_user_max_upload)} are "
-               f"refused, and results of new jobs can be downloaded for "
-               f"{duration(settings.free_user_data_retention)} before they are archived.", className="mb-3"),
+               f"refused, and results can be downloaded only within "
+               f"{duration(settings.free_user_data_retention)} of a job completing — older results, "
+               "including those of jobs you ran as Premium, wait for you to subscribe again.",
+               className="mb-3"),
         html.Form([
             dbc.Input(type="hidden", name=CSRF_FIELD, value=csrf_token(), id="cancel-csrf"),
             dbc.Button("Yes, cancel my subscription", type="submit", color="danger", id="cancel-confirm",
