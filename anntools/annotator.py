@@ -6,7 +6,10 @@ The per-file state lives here: the index, the transcript models built so far
 from bisect import bisect_right
 from collections import Counter
 
+import numpy as np
+
 from .effects import CSQ_FIELDS, effect, structural
+from .hgvs import hgvs_c
 from .regions import RANK as REGION_RANK, allele_change
 from .terms import IMPACT, RANK, SEVERITY, revcomp
 from .txmodel import TxModel
@@ -63,7 +66,14 @@ def _static_parts(t):
         term = "upstream_gene_variant" if up else "downstream_gene_variant"
         flank.append((RANK[term], "upstream" if up else "downstream",
                       f"|{term}|MODIFIER|{fixed}{_NO_DETAIL}", strand_mane))
-    return (fixed, strand_mane, not t.mane, t.kind != "coding", intron_terms, flank[0], flank[1])
+    # inside a transcript of which only the span is installed: one term, nothing else to say
+    span = None
+    if t.kind == "span":
+        term = "coding_transcript_variant" if t.biotype == "protein_coding" else \
+            "non_coding_transcript_variant"
+        span = (RANK[term], f"|{term}|{IMPACT[term]}|{fixed}" + "|" * 10)
+    return (fixed, strand_mane, not t.mane, t.kind != "coding", intron_terms, flank[0], flank[1],
+            span)
 
 
 _INTRON_RANK = RANK["intron_variant"]
@@ -85,6 +95,7 @@ class Annotator:
         self.alleles = 0
         self._static = {}   # id(transcript) -> its CSQ fields that never change
         self._static_chrom = None
+        self._batch_chroms = {}   # VCF CHROM -> GRCh38 name, or None when annotate must refuse it
         self._models_chrom = None
 
     def model(self, t):
@@ -128,12 +139,79 @@ class Annotator:
                             f"({length:,} bases in the reference)")
         return chrom, pos0, ref, alts, lifted
 
-    def annotate(self, fields, rows=None):
+    def intergenic_batch(self, records):
+        """For a chunk of parsed data lines (field lists): per line, None (annotate() places it
+        itself), or for one plain SNV its place (chrom, pos0, REF, [ALT], "") and whether no
+        transcript lies within FLANK of it (one numpy searchsorted per chromosome in the chunk).
+        annotate_intergenic writes for the intergenic ones what annotate would; annotate takes
+        the place of the others, so the line is placed only once.
+        """
+        out = [None] * len(records)
+        if self.lift is not None:
+            return out
+        idx, lengths, allowed, comp = self.idx, self.idx.lengths, self.allowed, _COMP1
+        chroms = self._batch_chroms
+        cand = {}          # chrom -> ([record index], [pos0])
+        for i, f in enumerate(records):
+            ref, alt = f[3], f[4]
+            if len(ref) != 1 or len(alt) != 1:
+                continue
+            if not (ref.isupper() and alt.isupper()):
+                ref, alt = ref.upper(), alt.upper()
+            if alt == ref or alt not in comp:
+                continue
+            name = f[0]
+            chrom = chroms.get(name, 0)
+            if chrom == 0:
+                chrom = idx.chrom(name)
+                if chrom is not None and (chrom not in lengths or
+                                          (allowed is not None and chrom not in allowed)):
+                    chrom = None
+                chroms[name] = chrom
+            if chrom is None:
+                continue
+            pos0 = int(f[1]) - 1
+            if pos0 >= lengths[chrom]:
+                continue
+            c = cand.get(chrom)
+            if c is None:
+                c = cand[chrom] = ([], [])
+            c[0].append(i)
+            c[1].append(pos0)
+            out[i] = (chrom, pos0, ref, [alt], "")
+        for chrom, (ids, pos0s) in cand.items():
+            hits = idx.intergenic(chrom, np.array(pos0s, dtype=np.int64))
+            for j in np.flatnonzero(hits).tolist():
+                out[ids[j]] += (True,)
+        return out
+
+    def annotate_intergenic(self, place, rows=None):
+        """annotate() for a line intergenic_batch placed: the same INFO additions and row."""
+        chrom, pos0, ref, (alt,), _lifted, _intergenic = place
+        known = self.idx.clinvar.get((chrom, pos0 + 1, ref, alt))
+        if known:
+            existing = "&".join(x for x in (known[2], "ClinVar:" + known[0]) if x)
+            clin_sig = _clean(known[1].lower())
+            self.known += 1
+        else:
+            existing = clin_sig = ""
+        entry = f"{alt}|intergenic_variant|MODIFIER{_PIPES15}{existing}||||{clin_sig}|intergenic|"
+        self.region_counts["intergenic"] += 1
+        self.csq_counts["intergenic_variant"] += 1
+        self.impact_counts["MODIFIER"] += 1
+        self.alleles += 1
+        if rows is not None:
+            rows.append(entry)
+        band = self.idx.cytoband(chrom, pos0)
+        return (f"CSQ={entry};REGION=intergenic;MOST_SEVERE=intergenic_variant"
+                + (f";CYTOBAND={band}" if band else ""))
+
+    def annotate(self, fields, rows=None, place=None):
         """The INFO additions for one parsed data line (raise LineError if it cannot be placed).
 
         rows, if a list, receives the CSQ entry ('|'-separated) of each allele x transcript.
         """
-        chrom, pos0, ref, alts, lifted = self._place(fields)
+        chrom, pos0, ref, alts, lifted = place or self._place(fields)
         end = None
         if "END=" in fields[7]:
             for kv in fields[7].split(";"):
@@ -182,6 +260,11 @@ class Annotator:
                     found.append((rank, st[2], st[3], t.name, region,
                                   f"{vep_allele}{mid}{existing}|{dist}|{end_}{tail}{region}|", t))
                     continue
+                if st[7] is not None and e > s and not kind:
+                    # inside a span-only transcript (what effect() says for it, from pieces)
+                    found.append((st[7][0], st[2], st[3], t.name, "transcript",
+                                  f"{vep_allele}{st[7][1]}{existing}||{st[1]}{tail}transcript|", t))
+                    continue
                 if snv and st[4] is not None:
                     starts = t.exon_starts
                     k = bisect_right(starts, s) - 1
@@ -201,6 +284,23 @@ class Annotator:
                         found.append((_INTRON_RANK, st[2], st[3], t.name, "intron",
                                       f"{vep_allele}|{st[4][m.cds0 is None]}|MODIFIER|{st[0]}||{num}|{hgvsc}|||||||"
                                       f"{existing}||{st[1]}{tail}intron|", t))
+                        continue
+                if not kind and not snv and st[4] is not None and e - s < 10:
+                    starts = t.exon_starts
+                    k = bisect_right(starts, s) - 1
+                    if k >= 0 and k + 1 < len(starts) and t.exon_ends[k] + 12 <= s and \
+                            e + 12 <= starts[k + 1]:
+                        # a short indel deep in an intron: no splice site within reach, so
+                        # the terms are the transcript's intron terms; HGVS as effect() writes it
+                        m = models.get(id(t)) or self.model(t)
+                        hgvsc = note = ""
+                        if self.hgvs:
+                            hgvsc, note = hgvs_c(m, s, e, ref[s - pos0:e - pos0], ins, seq)
+                        num = k + 1 if m.plus else len(starts) - 1 - k
+                        found.append((_INTRON_RANK, st[2], st[3], t.name, "intron",
+                                      f"{vep_allele}|{st[4][m.cds0 is None]}|MODIFIER|{st[0]}||"
+                                      f"{num}/{len(starts) - 1}|{hgvsc}|||||||{existing}||{st[1]}"
+                                      f"{tail}intron|{_clean(note) if note else ''}", t))
                         continue
                 if kind:
                     ef = structural(t, self.model, s, e, kind)

@@ -16,11 +16,14 @@ CDS/UTR or intron -> codons from the spliced sequence; (CHROM, POS, REF, ALT)
 Coordinates: VCF POS is 1-based; everything inside is 0-based half-open
 [start, end), so POS p is base p-1, and an insertion is an empty span.
 
-It streams: one line in, one line out (and TSV rows), so memory does not grow
-with the file; transcript models are built on first use and kept in a bounded
+It streams in chunks of CHUNK lines: a chunk is parsed, its plain SNVs placed and
+those with no transcript within 5 kb found at once (numpy searchsorted over each
+chromosome's sorted transcript spans; they take a short intergenic path), then its
+lines go out in order (and TSV rows), so memory does not grow with the file; transcript models are built on first use and kept in a bounded
 cache. Lines that cannot be read are copied through unchanged and listed in the log.
 """
 import os
+from itertools import islice
 from dataclasses import dataclass, field
 
 from . import builds, index as gene_index, liftover, report
@@ -37,7 +40,7 @@ NOT_VCF_AFTER = 50
 DIRECT_BUILDS = ("GRCh38", "rCRS")
 CHAINS = {"GRCh37": "hg19ToHg38.over.chain", "NCBI36": "hg18ToHg38.over.chain"}
 MODES = ("all", "most_severe")
-FLUSH_EVERY = 2000
+CHUNK = 2000   # lines read, classified and written together (memory stays flat)
 
 
 @dataclass
@@ -152,49 +155,75 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                       f'InputBuild={detected.build if detected else "custom"},Mode={mode},'
                       f'GeneModels="{idx.gene_models}">{eol0}')
             out.write(chrom_line)
-            # lines go out in chunks: one write call per FLUSH_EVERY lines, not per line
+            # Lines are read in chunks of CHUNK: parsed first, then the plain intergenic SNVs
+            # of the chunk are found at once (numpy, Annotator.intergenic_batch), then each
+            # line is written in order; one write call per chunk, not per line.
             buf, tsv_buf = [], []
-            for raw_line in stream:
-                if len(buf) >= FLUSH_EVERY:
-                    out.writelines(buf)
-                    buf.clear()
-                    if tsv_buf:
-                        tsv_fh.writelines(tsv_buf)
-                        tsv_buf.clear()
-                lineno += 1
-                line = raw_line.decode("utf-8", "surrogateescape")
-                content, eol = split_eol(line)
-                if not content.strip() or content.startswith("#"):
-                    buf.append(line)
-                    continue
-                lines += 1
-                try:
-                    fields = parse_fields(content)
-                    add = ann.annotate(fields, rows)
-                except LineError as exc:
-                    n_problems += 1
-                    if len(problems) < MAX_LISTED_PROBLEMS:
-                        problems.append((lineno, str(exc)))
-                    if variants == 0 and n_problems >= NOT_VCF_AFTER:
-                        out.close()
-                        os.unlink(annot_path)
-                        fail(NotAVcfError, f"{label} is not a readable VCF: its first "
-                             f"{NOT_VCF_AFTER} data lines could not be read (line {problems[0][0]}: "
-                             f"{problems[0][1]}). Upload a VCF file (version 3.3 to 4.4).", detected)
-                    buf.append(line)
-                    continue
-                info = fields[7]
-                fields[7] = add if info in (".", "") else info + ";" + add
-                buf.append("\t".join(fields) + eol)
-                if rows:
-                    head = "\t".join(fields[:5]) + "\t"
-                    # rows hold no newline (CSQ values are cleaned): two replaces per line
-                    body = "\n".join(rows).replace("|", "\t").replace("\n", "\n" + head)
-                    tsv_buf.append(head + body + "\n")
-                    rows.clear()
-                variants += 1
-                if progress and lines % step == 0:
-                    progress(lines, max(total, lines))
+            intergenic_batch, annotate_intergenic = ann.intergenic_batch, ann.annotate_intergenic
+            annotate = ann.annotate
+            lines_iter = iter(stream)
+            while True:
+                chunk = list(islice(lines_iter, CHUNK))
+                if not chunk:
+                    break
+                # pass 1: decode and parse; items are (line, eol, fields or None, error or None)
+                items, records = [], []
+                for raw_line in chunk:
+                    line = raw_line.decode("utf-8", "surrogateescape")
+                    content, eol = split_eol(line)
+                    if not content.strip() or content.startswith("#"):
+                        items.append((line, eol, None, None))
+                        continue
+                    try:
+                        fields = parse_fields(content)
+                    except LineError as exc:
+                        items.append((line, eol, None, exc))
+                        continue
+                    items.append((line, eol, fields, None))
+                    records.append(fields)
+                places = iter(intergenic_batch(records))
+                # pass 2: in file order, as one line at a time would
+                for line, eol, fields, error in items:
+                    lineno += 1
+                    if fields is None and error is None:
+                        buf.append(line)
+                        continue
+                    lines += 1
+                    try:
+                        if error is not None:
+                            raise error
+                        place = next(places)
+                        add = annotate_intergenic(place, rows) if place is not None and \
+                            len(place) == 6 else annotate(fields, rows, place)
+                    except LineError as exc:
+                        n_problems += 1
+                        if len(problems) < MAX_LISTED_PROBLEMS:
+                            problems.append((lineno, str(exc)))
+                        if variants == 0 and n_problems >= NOT_VCF_AFTER:
+                            out.close()
+                            os.unlink(annot_path)
+                            fail(NotAVcfError, f"{label} is not a readable VCF: its first "
+                                 f"{NOT_VCF_AFTER} data lines could not be read (line {problems[0][0]}: "
+                                 f"{problems[0][1]}). Upload a VCF file (version 3.3 to 4.4).", detected)
+                        buf.append(line)
+                        continue
+                    info = fields[7]
+                    fields[7] = add if info in (".", "") else info + ";" + add
+                    buf.append("\t".join(fields) + eol)
+                    if rows:
+                        head = "\t".join(fields[:5]) + "\t"
+                        # rows hold no newline (CSQ values are cleaned): two replaces per line
+                        body = "\n".join(rows).replace("|", "\t").replace("\n", "\n" + head)
+                        tsv_buf.append(head + body + "\n")
+                        rows.clear()
+                    variants += 1
+                    if progress and lines % step == 0:
+                        progress(lines, max(total, lines))
+                out.writelines(buf)
+                buf.clear()
+                if tsv_buf:
+                    tsv_fh.writelines(tsv_buf)
+                    tsv_buf.clear()
             out.writelines(buf)
             tsv_fh.writelines(tsv_buf)
         if progress:

@@ -8,6 +8,8 @@ import pickle
 from bisect import bisect_right
 from pathlib import Path
 
+import numpy as np
+
 from .build_index import BIN_SHIFT
 from .config import FLANK, index_path, reference_dir
 from .errors import ReferenceDataMissing
@@ -27,6 +29,30 @@ class GeneIndex:
         self.aliases = data["aliases"]
         self.gene_models = data["gene_models"]
         self._bands = {c: ([b[0] for b in bands], bands) for c, bands in data["cytobands"].items()}
+        self._cover = {}
+
+    def cover(self, chrom):
+        """(starts, running max of ends) of the chromosome's transcript spans widened by FLANK,
+        sorted by start, as numpy arrays: base p has a transcript within FLANK exactly when
+        k = searchsorted(starts, p, 'right') - 1 >= 0 and ends[k] > p (what near() tests)."""
+        if not self._cover:   # all chromosomes in one pass over the transcripts
+            spans = {}
+            for t in self.transcripts:
+                spans.setdefault(t.chrom, []).append((t.start - FLANK, t.end + FLANK))
+            for c, pairs in spans.items():
+                arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+                arr = arr[np.argsort(arr[:, 0], kind="stable")]
+                self._cover[c] = (arr[:, 0].copy(), np.maximum.accumulate(arr[:, 1]))
+            self._cover[None] = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        return self._cover.get(chrom) or self._cover[None]
+
+    def intergenic(self, chrom, pos0s):
+        """Boolean array: which single bases pos0s (0-based, numpy) have no transcript within FLANK."""
+        starts, ends = self.cover(chrom)
+        if not len(starts):
+            return np.ones(len(pos0s), dtype=bool)
+        k = np.searchsorted(starts, pos0s, side="right") - 1
+        return (k < 0) | (ends[np.maximum(k, 0)] <= pos0s)
 
     def chrom(self, name):
         """GRCh38 sequence name for a VCF CHROM (chr1, 1, NC_000001.11, chrM, MT...), or None."""
@@ -44,8 +70,9 @@ class GeneIndex:
         ids = bins[lo] if lo < len(bins) else ()
         if hi != lo:
             ids = sorted(set(ids).union(*(bins[b] for b in range(lo + 1, min(hi, len(bins) - 1) + 1))))
-        tx = self.transcripts
-        return [tx[i] for i in ids if tx[i].start - FLANK < max(end, start + 1) and start < tx[i].end + FLANK]
+        # t.start - FLANK < max(end, start + 1) and start < t.end + FLANK, bounds computed once
+        right, left = max(end, start + 1) + FLANK, start - FLANK
+        return [t for t in map(self.transcripts.__getitem__, ids) if t.start < right and t.end > left]
 
     def cytoband(self, chrom, pos0):
         entry = self._bands.get(chrom)

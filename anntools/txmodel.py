@@ -6,6 +6,7 @@ the stop codon. Built on demand and cached per transcript by the engine.
 """
 from bisect import bisect_right
 
+from .hgvs import _exonic
 from .terms import revcomp
 
 
@@ -81,7 +82,6 @@ class TxModel:
             self._introns = {}
         hit = self._introns.get(k)
         if hit is None:
-            from .hgvs import _exonic
             n = len(self.starts)
             a, b = self.ends[k], self.starts[k + 1]
             up, down = (a - 1, b) if self.plus else (b, a - 1)
