@@ -42,6 +42,16 @@
     });
   };
 
+  // Dash renders pages after the scripts run, so a form's submit is caught on the document.
+  window.gasOnSubmit = function (formId, handler) {
+    document.addEventListener("submit", function (event) {
+      if (event.target && event.target.id === formId) {
+        event.preventDefault();
+        handler(event.target);
+      }
+    }, true);
+  };
+
   var originalFetch = window.fetch.bind(window);
   window.fetch = function (resource, init) {
     return originalFetch(resource, init).then(function (response) {

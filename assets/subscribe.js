@@ -69,12 +69,7 @@
       .catch(function (error) { showError(error.message); });
   }
 
-  document.addEventListener("submit", function (event) {
-    if (event.target && event.target.id === IDS.form) {
-      event.preventDefault();
-      submit(event.target);
-    }
-  }, true);
+  window.gasOnSubmit(IDS.form, submit);
 
   function loadStripe(src, done) {
     if (window.Stripe) { done(); return; }

@@ -108,13 +108,7 @@
       .catch(function (error) { showError(error.message); });
   }
 
-  // Dash renders pages after this script runs, so listen on the document.
-  document.addEventListener("submit", function (event) {
-    if (event.target && event.target.id === IDS.form) {
-      event.preventDefault();
-      submit(event.target);
-    }
-  }, true);
+  window.gasOnSubmit(IDS.form, submit);
 
   // Dash has no file-input component, so the page leaves a holder and we fill it.
   function addFileInput() {
