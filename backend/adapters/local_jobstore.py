@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from backend.adapters.sqlite_util import connect, init_wal
-from backend.domain import Job, JobStatus
+from backend.domain import Job
 from backend.ports import JobStore
 
 SCHEMA = """

@@ -6,6 +6,7 @@ nothing behind under the key.
 """
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
@@ -14,7 +15,7 @@ from typing import BinaryIO
 from urllib.parse import quote
 
 from backend.ports import ObjectStore, UploadForm
-from backend.signing import Signer
+from backend.signing import Signer, TokenInvalid
 
 CHUNK = 1024 * 1024
 
@@ -62,7 +63,6 @@ class LocalObjectStore(ObjectStore):
             self._write_stream(key, src)
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        import io
         self._write_stream(key, io.BytesIO(data))
 
     def get_to_file(self, key: str, path: str) -> None:
@@ -110,7 +110,6 @@ class LocalObjectStore(ObjectStore):
         """Store a browser's POSTed file if the signed policy allows this key and size."""
         policy = self._signer.verify(policy_token)
         if policy["key"] != key:
-            from backend.signing import TokenInvalid
             raise TokenInvalid("This upload form was issued for another file.")
         return self._write_stream(key, stream, policy.get("max"))
 

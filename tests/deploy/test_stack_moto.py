@@ -16,7 +16,7 @@ import pytest
 
 from backend.adapters.aws_resources import Names
 from tests.aws.moto_peer import unique
-from tests.deploy.template import TEMPLATE, ref, resources_of_type
+from tests.deploy.template import TEMPLATE, resources_of_type
 
 SKIPPED_BY_MOTO = {"AWS::CloudWatch::Alarm", "AWS::AutoScaling::ScalingPolicy"}
 pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse .* by moto.s CloudFormation implementation:UserWarning")

@@ -1,10 +1,7 @@
 """The annotator and notifier handlers on the local adapters, with the real engine."""
 from __future__ import annotations
 
-import shutil
-import threading
 
-import pytest
 
 from backend import processing, services
 from backend.domain import JobStatus

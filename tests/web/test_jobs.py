@@ -8,7 +8,7 @@ import json
 import pytest
 
 from backend.domain import JobStatus
-from tests.web.conftest import callback, csrf, login, post_json, upload
+from tests.web.conftest import callback, login, post_json, upload
 
 VCF = b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr1\t100\t.\tA\tG\t.\t.\t.\n"
 
