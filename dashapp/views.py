@@ -126,18 +126,27 @@ def job_details(job: Job, files: JobFiles) -> dbc.Card:
     return card
 
 
-def consequence_chart(counts: dict) -> dbc.Card:
-    """ALT alleles by most severe consequence, most frequent on top: what a researcher compares first."""
+def bar_chart(counts: dict, axis_title: str, graph_id: str, labels: dict | None = None) -> dcc.Graph:
+    """Horizontal bars, largest on top: the one way pages chart counts people compare."""
     ranked = sorted(counts.items(), key=lambda kv: kv[1])
-    figure = go.Figure(go.Bar(x=[n for _, n in ranked], y=[term for term, _ in ranked], orientation="h",
-                              marker_color="#0d6efd", text=[f"{n:,}" for _, n in ranked], textposition="auto"))
+    figure = go.Figure(go.Bar(x=[n for _, n in ranked], y=[(labels or {}).get(k, k) for k, _ in ranked],
+                              orientation="h", marker_color="#0d6efd", text=[f"{n:,}" for _, n in ranked],
+                              textposition="auto"))
+    most = max([n for _, n in ranked] or [0])
+    # Counts are whole and never negative: start at zero, and no 0.2 ticks on a small scale.
+    xaxis = dict(title=axis_title, range=[0, max(most, 1) * 1.08], tickformat=",d", dtick=1 if most <= 5 else None)
     figure.update_layout(margin=dict(l=10, r=20, t=10, b=30), height=60 + 28 * len(ranked),
-                         xaxis_title="ALT alleles", yaxis=dict(automargin=True), plot_bgcolor="white")
+                         xaxis=xaxis, yaxis=dict(automargin=True), plot_bgcolor="white")
+    return dcc.Graph(figure=figure, config={"displayModeBar": False}, id=graph_id)
+
+
+def consequence_chart(counts: dict) -> dbc.Card:
+    """ALT alleles by most severe consequence: what a researcher compares first."""
     return dbc.Card(dbc.CardBody([
         html.H2("Consequences", className="h5"),
         html.P("Each ALT allele counted once, by its most severe consequence (Sequence Ontology).",
                className="text-muted small"),
-        dcc.Graph(figure=figure, config={"displayModeBar": False}, id=ids.CONSEQUENCE_CHART),
+        bar_chart(counts, "ALT alleles", ids.CONSEQUENCE_CHART),
     ], class_name="px-4"), class_name="shadow-sm mt-4")
 
 

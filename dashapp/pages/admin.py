@@ -7,7 +7,7 @@ from backend.admin_stats import queue_depths, users_by_tier
 from dashapp import ids
 from dashapp.context import services
 from dashapp.guards import ADMIN, require_admin
-from dashapp.views import page_header
+from dashapp.views import bar_chart, page_header
 
 # access=ADMIN: the full page load and Dash's page router both refuse non-admins (dashapp/guards.py).
 dash.register_page(__name__, path="/admin", name="Admin", title="Admin · GAS", order=8, access=ADMIN)
@@ -21,17 +21,21 @@ def _counts_table(counts: dict, labels: dict | None = None, table_id: str = "") 
     return dbc.Table(html.Tbody(rows), id=table_id, class_name="mb-0", size="sm")
 
 
+def _panel(title: str, counts: dict, labels: dict | None, table_id: str, axis_title: str) -> dbc.Col:
+    return dbc.Col(dbc.Card(dbc.CardBody([
+        html.H2(title, className="h5"),
+        bar_chart(counts, axis_title, f"{table_id}-chart", labels),
+        _counts_table(counts, labels, table_id),
+    ]), class_name="shadow-sm"), md=6, class_name="mb-3")
+
+
 def layout(**_):
     require_admin()
     svc = services()
     return html.Div([
         page_header("Admin", "Users and queues right now."),
         dbc.Row([
-            dbc.Col(dbc.Card(dbc.CardBody([html.H2("Users by tier", className="h5"),
-                                           _counts_table(users_by_tier(svc.users), TIER_LABELS, ids.ADMIN_USERS)]),
-                             class_name="shadow-sm"), md=6, class_name="mb-3"),
-            dbc.Col(dbc.Card(dbc.CardBody([html.H2("Messages waiting", className="h5"),
-                                           _counts_table(queue_depths(svc.bus), None, ids.ADMIN_QUEUES)]),
-                             class_name="shadow-sm"), md=6, class_name="mb-3"),
+            _panel("Users by tier", users_by_tier(svc.users), TIER_LABELS, ids.ADMIN_USERS, "users"),
+            _panel("Messages waiting", queue_depths(svc.bus), None, ids.ADMIN_QUEUES, "messages"),
         ]),
     ])
