@@ -47,33 +47,93 @@ def _clean(value):
     return out
 
 
+# intron terms per (NMD biotype, not protein_coding biotype): (with a CDS, without)
+_INTRON_TERMS = {
+    (nmd, npc): tuple("&".join(["intron_variant"] + (["NMD_transcript_variant"] if nmd else []) + (
+        ["non_coding_transcript_variant"] if not coding and npc else [])) for coding in (True, False))
+    for nmd in (False, True) for npc in (False, True)}
+_STRAND_MANE = {(plus, mane): f"{'1' if plus else '-1'}|{'YES' if mane else ''}"
+                for plus in (False, True) for mane in (False, True)}
+_UP_RANK, _DOWN_RANK = RANK["upstream_gene_variant"], RANK["downstream_gene_variant"]
+
+
 def _static_parts(t):
-    """(SYMBOL|Gene|Feature_type|Feature|BIOTYPE, STRAND|MANE_SELECT, not MANE, not coding,
-    the terms of a deep-intron change, or None when the fast path does not apply)."""
+    """[SYMBOL|Gene|Feature_type|Feature|BIOTYPE, STRAND|MANE_SELECT, not MANE, not coding,
+    the terms of a deep-intron change or None when the fast path does not apply,
+    upstream flank, downstream flank, span entry, deep-intron pieces (filled on first use)]."""
     intron_terms = None
     if t.kind != "span" and len(t.exon_starts) > 1:
         # (with a CDS, without): the model decides whether the transcript is coding
-        intron_terms = tuple("&".join(["intron_variant"] + (
-            ["NMD_transcript_variant"] if t.biotype == "nonsense_mediated_decay" else []) + (
-            ["non_coding_transcript_variant"] if not coding and t.biotype != "protein_coding" else []))
-            for coding in (True, False))
-    fixed = f"{_clean(t.gene)}|{t.gene_id}|Transcript|{_clean(t.name)}|{t.biotype}"
-    strand_mane = f"{'1' if t.strand == 1 else '-1'}|{'YES' if t.mane else ''}"
+        intron_terms = _INTRON_TERMS[(t.biotype == "nonsense_mediated_decay",
+                                      t.biotype != "protein_coding")]
+    gene, name = t.gene, t.name
+    gene = gene.translate(_CLEAN) if type(gene) is str else _clean(gene)
+    name = name.translate(_CLEAN) if type(name) is str else _clean(name)
+    fixed = f"{gene}|{t.gene_id}|Transcript|{name}|{t.biotype}"
+    plus = t.strand == 1
+    strand_mane = _STRAND_MANE[(plus, bool(t.mane))]
     # an allele before the transcript's start (genomic left) or after its end:
     # (rank, region, the entry from Consequence to Existing_variation, from STRAND on)
-    flank = []
-    for up in (t.strand == 1, t.strand != 1):
-        term = "upstream_gene_variant" if up else "downstream_gene_variant"
-        flank.append((RANK[term], "upstream" if up else "downstream",
-                      f"|{term}|MODIFIER|{fixed}{_NO_DETAIL}", strand_mane))
+    up = (_UP_RANK, "upstream", f"|upstream_gene_variant|MODIFIER|{fixed}{_NO_DETAIL}", strand_mane)
+    down = (_DOWN_RANK, "downstream", f"|downstream_gene_variant|MODIFIER|{fixed}{_NO_DETAIL}",
+            strand_mane)
     # inside a transcript of which only the span is installed: one term, nothing else to say
     span = None
     if t.kind == "span":
         term = "coding_transcript_variant" if t.biotype == "protein_coding" else \
             "non_coding_transcript_variant"
         span = (RANK[term], f"|{term}|{IMPACT[term]}|{fixed}" + "|" * 10)
-    return (fixed, strand_mane, not t.mane, t.kind != "coding", intron_terms, flank[0], flank[1],
-            span)
+    return [fixed, strand_mane, not t.mane, t.kind != "coding", intron_terms,
+            up if plus else down, down if plus else up, span, None]
+
+
+def _g2tx(starts, ends, g, plus):
+    """TxModel.g2tx without building the model: tx index of genomic base g, or None."""
+    k = bisect_right(starts, g) - 1
+    if k < 0 or g >= ends[k]:
+        return None
+    if plus:
+        return sum(ends[:k]) - sum(starts[:k]) + (g - starts[k])
+    return sum(ends[k + 1:]) - sum(starts[k + 1:]) + (ends[k] - 1 - g)
+
+
+def _intron_pieces(t, st):
+    """Once per transcript, for deep-intron SNVs (what TxModel would say, without building it):
+    (the entry's text up to the intron number, c./n., plus strand, intron k -> label, cds0, cds1)."""
+    plus = t.strand == 1
+    cds0 = cds1 = None
+    if t.cds_start is not None:
+        a = _g2tx(t.exon_starts, t.exon_ends, t.cds_start, plus)
+        b = _g2tx(t.exon_starts, t.exon_ends, t.cds_end - 1, plus)
+        if a is not None and b is not None:
+            cds0, cds1 = (a, b + 1) if plus else (b, a + 1)
+    return (f"|{st[4][cds0 is None]}|MODIFIER|{st[0]}||", "c." if cds0 is not None else "n.",
+            plus, {}, cds0, cds1)
+
+
+def _exonic_pos(i, cds0, cds1):
+    """hgvs._exonic for tx index i given the CDS [cds0, cds1) (None: non-coding)."""
+    if cds0 is None:
+        return f"{i + 1}"
+    if i < cds0:
+        return f"-{cds0 - i}"
+    if i < cds1:
+        return f"{i - cds0 + 1}"
+    return f"*{i - cds1 + 1}"
+
+
+def _intron_label(t, k, iv):
+    """TxModel.intron_label(k) as entry pieces: (n/N|, n/N|c., 5' flank base, its position +,
+    3' flank base, its position -)."""
+    starts, ends, plus = t.exon_starts, t.exon_ends, iv[2]
+    n = len(starts)
+    a, b = ends[k], starts[k + 1]
+    up, down = (a - 1, b) if plus else (b, a - 1)
+    num = k + 1 if plus else n - 1 - k
+    cds0, cds1 = iv[4], iv[5]
+    up_pos = _exonic_pos(_g2tx(starts, ends, up, plus), cds0, cds1)
+    down_pos = _exonic_pos(_g2tx(starts, ends, down, plus), cds0, cds1)
+    return (f"{num}/{n - 1}|", f"{num}/{n - 1}|{iv[1]}", up, f"{up_pos}+", down, f"{down_pos}-")
 
 
 _INTRON_RANK = RANK["intron_variant"]
@@ -271,19 +331,23 @@ class Annotator:
                     if k >= 0 and t.exon_ends[k] + 8 <= s < starts[k + 1] - 8 if k + 1 < len(starts) else False:
                         # deep in an intron, the common case: terms fixed per transcript,
                         # HGVS from the flanking exon bases' positions computed once
-                        m = models.get(id(t)) or self.model(t)
-                        lab = m._introns.get(k) if m._introns is not None else None
-                        num, up, up_pos, down, down_pos = lab or m.intron_label(k)
-                        hgvsc = ""
+                        iv = st[8]
+                        if iv is None:
+                            iv = st[8] = _intron_pieces(t, st)
+                        lab = iv[3].get(k)
+                        if lab is None:
+                            lab = iv[3][k] = _intron_label(t, k, iv)
                         if self.hgvs:
-                            d_up, d_down = abs(s - up), abs(down - s)
-                            where = f"{up_pos}+{d_up}" if d_up <= d_down else f"{down_pos}-{d_down}"
-                            hgvsc = (f"{'c.' if m.cds0 is not None else 'n.'}{where}{snv_plus}"
-                                     if m.plus else
-                                     f"{'c.' if m.cds0 is not None else 'n.'}{where}{snv_minus}")
-                        found.append((_INTRON_RANK, st[2], st[3], t.name, "intron",
-                                      f"{vep_allele}|{st[4][m.cds0 is None]}|MODIFIER|{st[0]}||{num}|{hgvsc}|||||||"
-                                      f"{existing}||{st[1]}{tail}intron|", t))
+                            d_up, d_down = abs(s - lab[2]), abs(lab[4] - s)
+                            where = f"{lab[3]}{d_up}" if d_up <= d_down else f"{lab[5]}{d_down}"
+                            found.append((_INTRON_RANK, st[2], st[3], t.name, "intron",
+                                          f"{vep_allele}{iv[0]}{lab[1]}{where}"
+                                          f"{snv_plus if iv[2] else snv_minus}|||||||"
+                                          f"{existing}||{st[1]}{tail}intron|", t))
+                        else:
+                            found.append((_INTRON_RANK, st[2], st[3], t.name, "intron",
+                                          f"{vep_allele}{iv[0]}{lab[0]}|||||||"
+                                          f"{existing}||{st[1]}{tail}intron|", t))
                         continue
                 if not kind and not snv and st[4] is not None and e - s < 10:
                     starts = t.exon_starts

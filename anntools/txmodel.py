@@ -5,6 +5,7 @@ along the spliced exons from the 5' end; the CDS is tx [cds0, cds1) including
 the stop codon. Built on demand and cached per transcript by the engine.
 """
 from bisect import bisect_right
+from itertools import accumulate
 
 from .hgvs import _exonic
 from .terms import revcomp
@@ -19,14 +20,15 @@ class TxModel:
         self.plus = t.strand == 1
         self.starts, self.ends = t.exon_starts, t.exon_ends
         lens = [e - s for s, e in zip(self.starts, self.ends)]
-        order = lens if self.plus else lens[::-1]
-        offs, acc = [], 0
-        for n in order:
-            offs.append(acc)
-            acc += n
+        if self.plus:
+            offs = list(accumulate(lens, initial=0))
+            self.length = offs.pop()
+        else:
+            offs = list(accumulate(reversed(lens), initial=0))
+            self.length = offs.pop()
+            offs.reverse()
         # offsets[k] = tx index of the 5'-most base of genomic exon k
-        self.offsets = offs if self.plus else offs[::-1]
-        self.length = acc
+        self.offsets = offs
         self._seq = None
         self._introns = None
         if t.cds_start is not None:
