@@ -11,7 +11,7 @@ from backend.users import User, UserStore
 def users_by_tier(users: UserStore) -> dict[str, int]:
     """{"free_user": n, "premium_user": m, "admin": k}; admins are counted in their tier too."""
     counts = {Role.FREE.value: 0, Role.PREMIUM.value: 0}
-    with users._session() as s:
+    with users.session() as s:
         for role, n in s.execute(select(User.role, func.count()).group_by(User.role)):
             counts[role] = n
         counts["admin"] = s.scalar(select(func.count()).select_from(User).where(User.is_admin.is_(True))) or 0

@@ -38,7 +38,7 @@ def _keys(email: str, address: str) -> list[str]:
 def check(users: UserStore, email: str, address: str, now: float | None = None) -> None:
     """Raise LoginThrottled if this email or address has failed too often lately."""
     now = now or time.time()
-    with users._session() as s:
+    with users.session() as s:
         for key, limit in zip(_keys(email, address), (MAX_FAILURES, MAX_FAILURES_PER_ADDRESS)):
             row = s.get(LoginFailure, key)
             if row and now - row.window_start < WINDOW_SECONDS and row.count >= limit:
@@ -48,7 +48,7 @@ def check(users: UserStore, email: str, address: str, now: float | None = None) 
 
 def record_failure(users: UserStore, email: str, address: str, now: float | None = None) -> None:
     now = now or time.time()
-    with users._session() as s, s.begin():
+    with users.session() as s, s.begin():
         for key in _keys(email, address):
             row = s.get(LoginFailure, key)
             if row is None or now - row.window_start >= WINDOW_SECONDS:
@@ -59,7 +59,7 @@ def record_failure(users: UserStore, email: str, address: str, now: float | None
 
 def clear(users: UserStore, email: str) -> None:
     """A successful login forgives that email's failures."""
-    with users._session() as s, s.begin():
+    with users.session() as s, s.begin():
         row = s.get(LoginFailure, _keys(email, "")[0])
         if row is not None:
             s.delete(row)

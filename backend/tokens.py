@@ -46,13 +46,13 @@ def _hash(token: str) -> str:
 def create_token(users: UserStore, user_id: str, name: str) -> str:
     """A new token for the user; the only time its value is known."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with users._session() as s, s.begin():
+    with users.session() as s, s.begin():
         s.add(ApiToken(user_id=user_id, name=(name or "token").strip()[:100], token_hash=_hash(token)))
     return token
 
 
 def list_tokens(users: UserStore, user_id: str) -> list[TokenInfo]:
-    with users._session() as s:
+    with users.session() as s:
         rows = s.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
                          .order_by(ApiToken.created_at.desc())).all()
     return [TokenInfo(r.id, r.name, r.created_at, r.last_used_at) for r in rows]
@@ -60,7 +60,7 @@ def list_tokens(users: UserStore, user_id: str) -> list[TokenInfo]:
 
 def revoke_token(users: UserStore, user_id: str, token_id: str) -> bool:
     """Revoke one of the user's own tokens; False if it is not theirs or already revoked."""
-    with users._session() as s, s.begin():
+    with users.session() as s, s.begin():
         row = s.get(ApiToken, token_id)
         if row is None or row.user_id != user_id or row.revoked_at is not None:
             return False
@@ -72,7 +72,7 @@ def user_for_token(users: UserStore, token: str) -> User | None:
     """The owner of a live token, or None."""
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
-    with users._session() as s, s.begin():
+    with users.session() as s, s.begin():
         row = s.scalars(select(ApiToken).where(ApiToken.token_hash == _hash(token))).first()
         if row is None or row.revoked_at is not None:
             return None

@@ -70,10 +70,11 @@ class RegistrationError(Exception):
 class UserStore:
     def __init__(self, database_url: str):
         self.engine = create_engine(database_url, pool_pre_ping=True, future=True)
-        self._session = sessionmaker(self.engine, expire_on_commit=False)
+        # Public: tokens, the login throttle and admin stats keep their tables in this database too.
+        self.session = sessionmaker(self.engine, expire_on_commit=False)
 
     def get(self, user_id: str) -> User | None:
-        with self._session() as s:
+        with self.session() as s:
             return s.get(User, user_id)
 
     def get_by_session_id(self, session_id: str) -> User | None:
@@ -86,13 +87,13 @@ class UserStore:
 
     def end_sessions(self, user_id: str) -> None:
         """Log the user out everywhere: every session cookie issued so far stops working."""
-        with self._session() as s, s.begin():
+        with self.session() as s, s.begin():
             user = s.get(User, user_id)
             if user is not None:
                 user.session_epoch = (user.session_epoch or 0) + 1
 
     def get_by_email(self, email: str) -> User | None:
-        with self._session() as s:
+        with self.session() as s:
             return s.scalars(select(User).where(User.email == normalize_email(email))).first()
 
     def register(self, email: str, name: str, password: str) -> User:
@@ -103,7 +104,7 @@ class UserStore:
             raise RegistrationError("Enter your name.")
         if len(password) < MIN_PASSWORD_LENGTH:
             raise RegistrationError(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.")
-        with self._session() as s, s.begin():
+        with self.session() as s, s.begin():
             if s.scalars(select(User).where(User.email == email)).first():
                 raise RegistrationError("An account with this email exists already; log in instead.")
             user = User(email=email, name=name.strip(), password_hash=_hasher.hash(password))
@@ -123,28 +124,28 @@ class UserStore:
         return user
 
     def set_role(self, user_id: str, role: Role) -> None:
-        with self._session() as s, s.begin():
+        with self.session() as s, s.begin():
             s.get(User, user_id).role = role.value
 
     def set_subscription(self, user_id: str, customer_id: str | None, subscription_id: str | None) -> None:
-        with self._session() as s, s.begin():
+        with self.session() as s, s.begin():
             user = s.get(User, user_id)
             user.stripe_customer_id = customer_id or user.stripe_customer_id
             user.stripe_subscription_id = subscription_id
 
     def get_by_subscription(self, subscription_id: str) -> User | None:
-        with self._session() as s:
+        with self.session() as s:
             return s.scalars(select(User).where(User.stripe_subscription_id == subscription_id)).first()
 
     def get_by_customer(self, customer_id: str) -> User | None:
-        with self._session() as s:
+        with self.session() as s:
             return s.scalars(select(User).where(User.stripe_customer_id == customer_id)).first()
 
     def record_event(self, event_id: str, event_type: str) -> bool:
         """Remember a webhook event; False if it was seen before (so it is acted on once)."""
         from sqlalchemy.exc import IntegrityError
         try:
-            with self._session() as s, s.begin():
+            with self.session() as s, s.begin():
                 s.add(BillingEvent(event_id=event_id, type=event_type))
         except IntegrityError:
             return False
@@ -153,7 +154,7 @@ class UserStore:
     def upsert_external(self, sub: str, email: str, name: str, institution: str | None) -> User:
         """The user signed in through an identity provider (Globus): found by `sub`, else by email, else new."""
         email = normalize_email(email)
-        with self._session() as s, s.begin():
+        with self.session() as s, s.begin():
             user = s.scalars(select(User).where(User.globus_sub == sub)).first()
             if user is None:
                 user = s.scalars(select(User).where(User.email == email)).first()
@@ -170,7 +171,7 @@ class UserStore:
         return user
 
     def set_admin(self, email: str, is_admin: bool = True) -> User:
-        with self._session() as s, s.begin():
+        with self.session() as s, s.begin():
             user = s.scalars(select(User).where(User.email == normalize_email(email))).first()
             if user is None:
                 raise KeyError(email)

@@ -127,7 +127,7 @@ def world(_world: World) -> World:
     svc = _world.svc
     from sqlalchemy import update
     from backend.users import User
-    with svc.users._session() as s, s.begin():
+    with svc.users.session() as s, s.begin():
         s.execute(update(User).values(session_epoch=0))
     svc.users.set_role(svc.users.get_by_email("pat@example.org").id, Role.PREMIUM)
     svc.users.set_admin("root@example.org")
