@@ -14,7 +14,6 @@ from backend.ports import Message, Queue
 
 log = logging.getLogger("gas.archiving")
 MAX_DELAY = 900            # seconds; SQS refuses longer delays
-RESTORE_CHECK_EVERY = 60   # seconds between looks at a started retrieval (capped by the thaw delay)
 
 
 def _later(queue: Queue, body: dict, seconds: float) -> None:
@@ -53,7 +52,7 @@ def restore_for_user(svc: Services, message: Message) -> None:
         tier = svc.archive.start_restore(job.results_file_archive_id)
         svc.jobs.update_if(job.job_id, "archive_state", ArchiveState.ARCHIVED, archive_state=ArchiveState.RESTORING)
         log.info("job %s: %s retrieval started", job.job_id, tier)
-        _later(queue, {"kind": "check", "job_id": job.job_id}, _check_interval(svc))
+        _later(queue, {"kind": "check", "job_id": job.job_id}, svc.archive.restore_check_seconds)
 
 
 def _finish_restore(svc: Services, body: dict) -> None:
@@ -61,16 +60,12 @@ def _finish_restore(svc: Services, body: dict) -> None:
     if job is None or job.archive_state != ArchiveState.RESTORING:
         return
     if not svc.archive.restore_ready(job.results_file_archive_id):
-        _later(svc.bus.extra_queues["restorer"], body, _check_interval(svc))
+        _later(svc.bus.extra_queues["restorer"], body, svc.archive.restore_check_seconds)
         return
     svc.archive.copy_back(job.results_file_archive_id, job.result_key)
     svc.jobs.update_if(job.job_id, "archive_state", ArchiveState.RESTORING,
                        archive_state=ArchiveState.HOT, results_file_archive_id=None)
     log.info("job %s: results restored", job.job_id)
-
-
-def _check_interval(svc: Services) -> float:
-    return min(RESTORE_CHECK_EVERY, max(1.0, float(getattr(svc.archive, "thaw_seconds", RESTORE_CHECK_EVERY))))
 
 
 def _all_jobs(svc: Services, user_id: str):

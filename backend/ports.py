@@ -149,6 +149,9 @@ class Topic(ABC):
 class ColdArchive(ABC):
     """Cheap slow storage for results a Free user may no longer download; bound to the results store."""
 
+    # How often the restorer looks at a started retrieval: Glacier takes minutes to hours.
+    restore_check_seconds: float = 60
+
     @abstractmethod
     def archive(self, key: str) -> str:
         """Copy the hot object `key` into the archive and return its archive id.

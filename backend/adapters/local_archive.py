@@ -21,6 +21,7 @@ class FolderArchive(ColdArchive):
         self.root.mkdir(parents=True, exist_ok=True)
         self.hot = hot
         self.thaw_seconds = thaw_seconds
+        self.restore_check_seconds = min(60.0, max(1.0, float(thaw_seconds)))   # look again about when it thaws
 
     def _object(self, archive_id: str) -> Path:
         if not archive_id.replace("-", "").isalnum():
