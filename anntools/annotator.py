@@ -141,8 +141,9 @@ _COMP1 = {"A": "T", "C": "G", "G": "C", "T": "A", "N": "N"}
 
 
 class Annotator:
-    def __init__(self, idx, allowed_chroms=None, mode="all", lift=None, hgvs=True):
+    def __init__(self, idx, allowed_chroms=None, mode="all", lift=None, hgvs=True, lengths=None):
         self.idx = idx
+        self.lengths = lengths or idx.lengths   # chromosome -> length, for the REF-end check
         self.allowed = allowed_chroms
         self.mode = mode
         self.lift = lift          # callable(chrom, start, end) -> (chrom, s, e, reverse) | None
@@ -189,11 +190,11 @@ class Annotator:
             lifted = f"{chrom}:{pos0 + 1}"
         else:
             chrom = self.idx.chrom(name)
-        if chrom is None or chrom not in self.idx.lengths:
+        if chrom is None or chrom not in self.lengths:
             raise LineError(f"CHROM '{name[:40]}' is not a GRCh38 sequence name")
         if self.allowed is not None and chrom not in self.allowed:
             raise LineError(f"CHROM '{name[:40]}' is not in the file's declared reference")
-        length = self.idx.lengths[chrom]
+        length = self.lengths[chrom]
         if pos0 + len(ref) > length:
             raise LineError(f"REF at POS {fields[1]} runs past the end of {chrom} "
                             f"({length:,} bases in the reference)")
@@ -209,7 +210,7 @@ class Annotator:
         out = [None] * len(records)
         if self.lift is not None:
             return out
-        idx, lengths, allowed, comp = self.idx, self.idx.lengths, self.allowed, _COMP1
+        idx, lengths, allowed, comp = self.idx, self.lengths, self.allowed, _COMP1
         chroms = self._batch_chroms
         cand = {}          # chrom -> ([record index], [pos0])
         for i, f in enumerate(records):

@@ -46,7 +46,8 @@ def _match(text):
     return None
 
 
-def _contig_lengths(meta):
+def contig_lengths(meta):
+    """{contig ID: length} from the header's ##contig lines that give one."""
     out = {}
     for line in meta:
         m = _CONTIG.match(line.strip())
@@ -87,7 +88,7 @@ def detect(meta, chroms_seen=()):
             m = re.search(r"assembly=([^,>]+)", line, re.I)
             if m and _match(m.group(1)):
                 return Detected(_match(m.group(1)), line.strip()[:120], True)
-    lengths = _contig_lengths(meta)
+    lengths = contig_lengths(meta)
     if lengths:
         build, why = _by_lengths(lengths)
         if build:

@@ -97,8 +97,8 @@ def effect(t, model, s, e, ref, alt, seq, with_hgvs=True):
     elif not m.coding:
         terms.add("exon_variant" if t.biotype == "protein_coding" else
                   "non_coding_transcript_exon_variant")
-        if change is None:
-            terms.add("intron_variant")
+        if change is None and any(m.g2tx(g) is None for g in range(max(s, t.start), min(e, t.end))):
+            terms.add("intron_variant")   # crosses into an intron, not only past the transcript end
     elif change is None:
         # crosses an exon/intron boundary or a transcript end
         cds_bases = [g for g in range(max(s, t.cds_start), min(e, t.cds_end)) if m.g2tx(g) is not None]

@@ -138,7 +138,18 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
             idx = gene_index.load(ref_dir)
             used = "GRCh38" + (" chrM (rCRS, NC_012920.1)" if detected.build == "rCRS" else "") + \
                 (f", lifted over from {detected.build} with {CHAINS[detected.build]}" if lift else "")
-        ann = Annotator(idx, {"MT"} if detected and detected.build == "rCRS" else None, mode, lift, hgvs)
+        lengths = None
+        if gff:
+            # a custom FASTA may hold only a region of each chromosome: the file's own
+            # ##contig lengths then say where the chromosome ends (REF past the FASTA is unchecked)
+            declared = builds.contig_lengths(meta)
+            lengths = dict(idx.lengths)
+            for contig, length in declared.items():
+                chrom = idx.chrom(contig)
+                if chrom in lengths and length > lengths[chrom]:
+                    lengths[chrom] = length
+        ann = Annotator(idx, {"MT"} if detected and detected.build == "rCRS" else None, mode, lift,
+                        hgvs, lengths)
         total = count_data_lines(in_path) if progress else 0
         step = max(1, total // 100)
         problems, n_problems, lines, variants = [], 0, 0, 0
