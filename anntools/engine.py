@@ -20,7 +20,8 @@ It streams in chunks of CHUNK lines: a chunk is parsed, its plain SNVs placed an
 those with no transcript within 5 kb found at once (numpy searchsorted over each
 chromosome's sorted transcript spans; they take a short intergenic path), then its
 lines go out in order (and TSV rows), so memory does not grow with the file; transcript models are built on first use and kept in a bounded
-cache. Lines that cannot be read are copied through unchanged and listed in the log.
+cache. Lines that cannot be read are left out of the output (which stays a valid VCF) and
+listed in the log with their line numbers; a VCF 3.x header is rewritten as VCF 4.2.
 """
 import os
 from itertools import islice
@@ -30,7 +31,8 @@ from . import builds, index as gene_index, liftover, report
 from .annotator import TSV_COLUMNS, Annotator
 from .config import chain_path, reference_dir
 from .errors import AnnotationError, NotAVcfError, UnsupportedBuildError
-from .vcfio import LineError, count_data_lines, open_binary, parse_fields, read_header, split_eol
+from .vcfio import (LineError, count_data_lines, open_binary, parse_fields, read_header, split_eol,
+                    upgrade_header)
 
 VERSION = "0.2"
 MAX_LISTED_PROBLEMS = 1000
@@ -160,8 +162,15 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                  if tsv else open(os.devnull, "w")) as tsv_fh:
             if tsv:
                 tsv_fh.write("\t".join(TSV_COLUMNS) + "\n")
-            out.writelines(meta)
+            header, old_format = upgrade_header(meta)
+            out.writelines(header)
+            if old_format:
+                out.write(f'##anntools_input_fileformat="{old_format[2:]}: header lines rewritten '
+                          f'as VCF 4.2"{eol0}')
             out.writelines(h + eol0 for h in report.info_header_lines(VERSION, lifted=bool(lift)))
+            out.write(f'##anntools_unreadable_lines="Data lines that could not be read are left out '
+                      f'of this file; {name}.vcf.count.log lists each with its line number and '
+                      f'the reason"{eol0}')
             out.write(f'##anntools=<Version={VERSION},Build=GRCh38,'
                       f'InputBuild={detected.build if detected else "custom"},Mode={mode},'
                       f'GeneModels="{idx.gene_models}">{eol0}')
@@ -216,8 +225,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                             fail(NotAVcfError, f"{label} is not a readable VCF: its first "
                                  f"{NOT_VCF_AFTER} data lines could not be read (line {problems[0][0]}: "
                                  f"{problems[0][1]}). Upload a VCF file (version 3.3 to 4.4).", detected)
-                        buf.append(line)
-                        continue
+                        continue   # left out: the output stays a valid VCF; the log lists it
                     info = fields[7]
                     fields[7] = add if info in (".", "") else info + ";" + add
                     buf.append("\t".join(fields) + eol)

@@ -69,6 +69,41 @@ def read_header(stream, name):
                        f"before line {n}.{hint} Upload a VCF file (version 3.3 to 4.4).")
 
 
+_OLD_FORMAT = re.compile(r"##fileformat=VCFv[0-3]\.", re.I)
+# VCF 3.3 header lines: ##INFO=DP,1,Integer,"Total Depth" and ##FILTER=q10,"Quality below 10"
+_OLD_DEFINITION = re.compile(r'##(INFO|FORMAT)=([^<,][^,]*),([^,]*),([^,]*),"?(.*?)"?\s*\Z', re.I)
+_OLD_FILTER = re.compile(r'##FILTER=([^<,][^,]*),"?(.*?)"?\s*\Z', re.I)
+
+
+def upgrade_header(meta):
+    """Meta lines of a VCF 3.x header rewritten as VCF 4.2 (the output declares VCF 4 INFO
+    lines next to them); (lines, the input's fileformat line or None when nothing changed)."""
+    if not meta or not _OLD_FORMAT.match(meta[0]):
+        return meta, None
+    out = []
+    for line in meta:
+        content, eol = split_eol(line)
+        if _OLD_FORMAT.match(content):
+            out.append("##fileformat=VCFv4.2" + eol)
+            continue
+        m = _OLD_DEFINITION.match(content)
+        if m:
+            kind, ident, number, kind_type, text = m.groups()
+            number = number.strip()
+            if not number.isdigit():
+                number = "."   # 3.3 wrote -1 or . for "varies"
+            text = text.replace('"', "'")
+            out.append(f'##{kind.upper()}=<ID={ident.strip()},Number={number},Type={kind_type.strip()},'
+                       f'Description="{text}">{eol}')
+            continue
+        m = _OLD_FILTER.match(content)
+        if m:
+            out.append(f'##FILTER=<ID={m.group(1).strip()},Description="{m.group(2).replace(chr(34), chr(39))}">{eol}')
+            continue
+        out.append(line)
+    return out, split_eol(meta[0])[0]
+
+
 def split_eol(line):
     """(content, line end) so the end can be written back unchanged."""
     if line.endswith("\r\n"):

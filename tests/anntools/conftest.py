@@ -29,7 +29,7 @@ def info_of(annot_path):
             continue
         f = line.split("\t")
         if len(f) < 8 or not f[1].isdigit():
-            continue   # an unreadable line, copied through
+            continue
         kv = dict(p.split("=", 1) if "=" in p else (p, True) for p in f[7].split(";"))
         out[(f[0], int(f[1]), f[4])] = kv
     return out

@@ -3,6 +3,7 @@ import gzip
 import time
 from pathlib import Path
 
+import pysam
 import pytest
 
 from anntools import AnnotationError, NotAVcfError, annotate_file
@@ -25,8 +26,14 @@ def test_malformed_lines_are_reported_and_the_rest_annotated(tmp_path):
     assert "line 6: has 4 tab-separated column(s)" in log
     assert "line 7: REF 'CQ' is not made of the bases" in log
     assert "line 8: CHROM 'chrZ' is not a GRCh38 sequence name" in log
-    out = Path(result.annot_path).read_text().splitlines()
-    assert "17\tabc\t.\tC\tT\t.\t.\t." in out           # unreadable lines pass through unchanged
+    out = Path(result.annot_path).read_text()
+    # unreadable lines are left out, so the output stays a VCF that VCF readers take whole
+    assert "17\tabc\t" not in out and "chrZ\t5\t" not in out
+    assert "bad.vcf.count.log lists each with its line number" in out
+    with pysam.VariantFile(result.annot_path) as vcf:
+        records = list(vcf)
+    assert [(r.pos, r.alts) for r in records] == [(7674220, ("T",)), (7674223, ("A", "T"))]
+    assert records[1].info["REGION"] == ("CDS", "CDS")
     assert info_of(result.annot_path)[("17", 7674223, "A,T")]["REGION"] == "CDS,CDS"
 
 

@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pysam
 import pytest
 
 from anntools import UnsupportedBuildError, annotate_file
@@ -73,6 +74,23 @@ def test_older_builds_are_lifted_over(tmp_path, name, build, annotated, gaps):
     assert f"Lines that could not be read: {len(gaps)}" in log
     first = data_lines(result.annot_path)[0]
     assert "GRCH38_POS=" in first
+
+
+def test_vcf_3_3_sample_comes_out_as_a_vcf_4_file_that_readers_take(tmp_path):
+    result = annotate_file(SAMPLES / "premium_3.vcf", tmp_path)
+    header = [h for h in Path(result.annot_path).read_text().splitlines() if h.startswith("##")]
+    assert header[0] == "##fileformat=VCFv4.2"
+    assert '##anntools_input_fileformat="fileformat=VCFv3.3: header lines rewritten as VCF 4.2"' in header
+    assert '##INFO=<ID=DP,Number=1,Type=Integer,Description="Total Depth">' in header
+    assert '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">' in header
+    with pysam.VariantFile(result.annot_path) as vcf:
+        fmt = vcf.header.info["CSQ"].description.split("Format: ")[1].split("|")
+        records = list(vcf)
+    assert len(records) == result.variants == 3429
+    # every record carries its own INFO (DP, read as the declared Integer) and its CSQ
+    assert all(isinstance(r.info["DP"], int) for r in records if "DP" in r.info)
+    entries = [e for r in records for e in r.info.get("CSQ", ())]
+    assert entries and all(len(e.split("|")) == len(fmt) for e in entries)
 
 
 def test_grch37_sample_build_is_detected_from_the_gatk_command_line(tmp_path):
