@@ -136,6 +136,16 @@ def _intron_label(t, k, iv):
     return (f"{num}/{n - 1}|", f"{num}/{n - 1}|{iv[1]}", up, f"{up_pos}+", down, f"{down_pos}-")
 
 
+def _known_fields(known):
+    """(Existing_variation, CLIN_SIG) of a known-variant hit (ClinVar id, significance, rsID;
+    any may be empty, e.g. a dbSNP-only hit), or ("", "") for None."""
+    if not known:
+        return "", ""
+    clinvar_id, significance, rsid = known
+    existing = "&".join(x for x in (rsid, "ClinVar:" + clinvar_id if clinvar_id else "") if x)
+    return existing, _clean(significance.lower()) if significance else ""
+
+
 _INTRON_RANK = RANK["intron_variant"]
 _COMP1 = {"A": "T", "C": "G", "G": "C", "T": "A", "N": "N"}
 
@@ -250,12 +260,8 @@ class Annotator:
         """annotate() for a line intergenic_batch placed: the same INFO additions and row."""
         chrom, pos0, ref, (alt,), _lifted, _intergenic = place
         known = self.idx.clinvar.get((chrom, pos0 + 1, ref, alt))
-        if known:
-            existing = "&".join(x for x in (known[2], "ClinVar:" + known[0]) if x)
-            clin_sig = _clean(known[1].lower())
-            self.known += 1
-        else:
-            existing = clin_sig = ""
+        existing, clin_sig = _known_fields(known)
+        self.known += bool(known)
         entry = f"{alt}|intergenic_variant|MODIFIER{_PIPES15}{existing}||||{clin_sig}|intergenic|"
         self.region_counts["intergenic"] += 1
         self.csq_counts["intergenic_variant"] += 1
@@ -295,8 +301,7 @@ class Annotator:
                 worst_terms.append(".")
                 continue
             known = self.idx.clinvar.get((chrom, pos0 + 1, ref, alt)) if not kind else None
-            existing = "&".join(x for x in (known[2], "ClinVar:" + known[0]) if x) if known else ""
-            clin_sig = _clean(known[1].lower()) if known else ""
+            existing, clin_sig = _known_fields(known)
             self.known += bool(known)
             tail = f"|{clin_sig}|"
             # (severity rank, not MANE, not coding, name, region, CSQ entry) per transcript
