@@ -5,6 +5,7 @@
 """
 from .engine import VERSION as __version__, AnnotationResult, annotate_file
 from .errors import AnnotationError, NotAVcfError, UnsupportedBuildError
+from .report import tsv_from_annotated_vcf
 
 __all__ = ["annotate_file", "AnnotationResult", "AnnotationError", "NotAVcfError",
-           "UnsupportedBuildError", "__version__"]
+           "UnsupportedBuildError", "tsv_from_annotated_vcf", "__version__"]

@@ -66,3 +66,24 @@ def write_log(path, *, name, status, detected=None, used_build=None, gene_models
         out += [f"  line {n}: {reason}" for n, reason in problems]
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("\n".join(out) + "\n")
+
+
+def tsv_from_annotated_vcf(lines):
+    """The <name>.annot.tsv text, line by line, from the lines (bytes or str) of an
+    <name>.annot.vcf: what annotate_file writes as the TSV, for a result kept only as
+    its VCF (the web app serves the TSV this way). Streams; memory stays flat."""
+    from .annotator import TSV_COLUMNS
+    yield "\t".join(TSV_COLUMNS) + "\n"
+    for line in lines:
+        if isinstance(line, bytes):
+            line = line.decode("utf-8", "surrogateescape")
+        if line.startswith("#"):
+            continue
+        fields = line.rstrip("\r\n").split("\t", 8)
+        if len(fields) < 8:
+            continue
+        # ours is the last CSQ key: anntools appends its INFO after the file's own
+        csq = next((kv[4:] for kv in reversed(fields[7].split(";")) if kv.startswith("CSQ=")), "")
+        if csq:
+            head = "\t".join(fields[:5]) + "\t"
+            yield "".join(head + entry.replace("|", "\t") + "\n" for entry in csq.split(","))

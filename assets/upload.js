@@ -3,7 +3,7 @@
  * 1. POST /api/uploads {file_name, size} -> a job id and a signed form
  *    {url, fields, file_field, max_bytes} (the shape of an S3 presigned POST);
  * 2. POST the fields, then the file, to that url with XHR, showing progress;
- * 3. POST /api/jobs {job_id, file_name} -> the job exists; open its page.
+ * 3. POST /api/jobs {job_id, file_name, mode} -> the job exists; open its page.
  * The file never goes through a Dash callback. The ids are in dashapp/ids.py.
  */
 (function () {
@@ -11,8 +11,15 @@
 
   var IDS = {
     form: "upload-form", holder: "upload-file-holder", file: "upload-file",
-    submit: "upload-submit", progress: "upload-progress", alert: "upload-alert", limit: "upload-limit"
+    submit: "upload-submit", progress: "upload-progress", alert: "upload-alert", limit: "upload-limit",
+    mode: "upload-mode"
   };
+
+  // The checked "Transcripts per variant" choice ("all" when none is checked).
+  function chosenMode() {
+    var checked = document.querySelector("#" + IDS.mode + " input:checked");
+    return checked ? checked.value : "all";
+  }
 
   function kib(bytes) { return Math.round(bytes / 1024).toLocaleString("en-US") + " KiB"; }
 
@@ -102,7 +109,7 @@
       })
       .then(function (ticket) {
         showProgress(100, "Creating the job…");
-        return postJson("/api/jobs", { job_id: ticket.job_id, file_name: ticket.file_name });
+        return postJson("/api/jobs", { job_id: ticket.job_id, file_name: ticket.file_name, mode: chosenMode() });
       })
       .then(function (job) { window.location.assign(job.url); })
       .catch(function (error) { showError(error.message); });

@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     promote.add_argument("email")
     submit = sub.add_parser("submit", help="upload a VCF and start its annotation (GAS_URL, GAS_TOKEN)")
     submit.add_argument("file")
+    submit.add_argument("--mode", choices=("all", "most_severe"), default="all",
+                        help="a CSQ entry per transcript (all, the default) or only the most severe")
     sub.add_parser("jobs", help="list your jobs (GAS_URL, GAS_TOKEN)")
     get = sub.add_parser("get", help="show a job, optionally download its files (GAS_URL, GAS_TOKEN)")
     get.add_argument("job")
@@ -65,7 +67,7 @@ def _client_command(args) -> int:
     try:
         api = client.Client.from_env()
         if args.command == "submit":
-            return client.cmd_submit(api, args.file, sys.stdout)
+            return client.cmd_submit(api, args.file, sys.stdout, args.mode)
         if args.command == "jobs":
             return client.cmd_jobs(api, sys.stdout)
         return client.cmd_get(api, args.job, args.download, sys.stdout)

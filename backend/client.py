@@ -79,8 +79,9 @@ class Client:
         with self._open(request) as response:
             return response.read().decode("utf-8", errors="replace")
 
-    def submit(self, path: Path) -> dict:
-        """Upload a VCF and create its job: the ticket, the file straight to the store, then submit."""
+    def submit(self, path: Path, mode: str = "all") -> dict:
+        """Upload a VCF and create its job: the ticket, the file straight to the store, then submit.
+        mode: "all" (every transcript) or "most_severe" (one entry per ALT allele)."""
         path = Path(path)
         if not path.is_file():
             raise ApiError(f"There is no file {path}.")
@@ -93,7 +94,7 @@ class Client:
         # The signed form is the authorization at the store (S3 refuses a second one).
         with self._open(request, authorized=False):
             pass
-        return self._json("POST", ticket["submit_url"], {"file_name": ticket["file_name"]})
+        return self._json("POST", ticket["submit_url"], {"file_name": ticket["file_name"], "mode": mode})
 
     def download(self, job: dict, folder: Path) -> list[Path]:
         """Save the job's annotated result (when it can be downloaded) and its log into `folder`."""
@@ -182,9 +183,10 @@ def cmd_jobs(client: Client, out) -> int:
     return 0
 
 
-def cmd_submit(client: Client, path: str, out) -> int:
-    job = client.submit(Path(path))
-    print(f"Submitted {job['input_file_name']} as job {job['job_id']} ({job['status']}).", file=out)
+def cmd_submit(client: Client, path: str, out, mode: str = "all") -> int:
+    job = client.submit(Path(path), mode)
+    print(f"Submitted {job['input_file_name']} as job {job['job_id']} ({job['status']}, "
+          f"mode {job.get('mode')}).", file=out)
     print(f"Follow it with: python -m backend.cli get {job['job_id']}", file=out)
     return 0
 

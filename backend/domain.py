@@ -45,6 +45,7 @@ class Job:
     progress_total: int = 0
     summary: str | None = None                 # one line a person reads: build used, counts
     consequence_counts: dict | None = None     # ALT alleles by most severe SO consequence
+    annotation_mode: str = "all"               # anntools mode: "all" transcripts or "most_severe"
     archive_state: ArchiveState = ArchiveState.HOT
     results_file_archive_id: str | None = None
 
@@ -62,6 +63,10 @@ class Job:
         if d.get("consequence_counts"):   # stores may hand numbers back as Decimal
             d["consequence_counts"] = {str(k): int(v) for k, v in d["consequence_counts"].items()}
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+# What the researcher chooses at submission: anntools' modes, with the words the pages use.
+ANNOTATION_MODES = {"all": "every transcript", "most_severe": "most severe per variant"}
 
 
 def new_job_id() -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from backend.domain import Job, JobStatus
 
@@ -39,6 +39,11 @@ class ObjectStore(ABC):
     @abstractmethod
     def read_bytes(self, key: str, max_bytes: int | None = None) -> bytes:
         """The object's content (at most `max_bytes` of it). KeyError if absent."""
+
+    @abstractmethod
+    def iter_lines(self, key: str) -> Iterator[bytes]:
+        """The object's lines (ends kept), streamed: memory stays flat. KeyError if absent,
+        raised on the first next()."""
 
     @abstractmethod
     def exists(self, key: str) -> bool:

@@ -42,7 +42,7 @@ def annotate_job(svc: Services, message: Message, annotate: Callable | None = No
         svc.inputs.get_to_file(job.input_key, str(local_input))
         out_dir = Path(work) / "out"
         out_dir.mkdir()
-        outcome = _run_engine(svc, job_id, annotate, local_input, out_dir)
+        outcome = _run_engine(svc, job_id, annotate, local_input, out_dir, job.annotation_mode)
         log_key = result_key = None
         if outcome.get("log_path") and Path(outcome["log_path"]).is_file():
             log_key = _store(svc, job, outcome["log_path"])
@@ -76,7 +76,8 @@ def _claim(svc: Services, job_id: str, status: JobStatus, message: Message) -> b
     return False
 
 
-def _run_engine(svc: Services, job_id: str, annotate: Callable, local_input: Path, out_dir: Path) -> dict:
+def _run_engine(svc: Services, job_id: str, annotate: Callable, local_input: Path, out_dir: Path,
+                mode: str) -> dict:
     from anntools import AnnotationError
 
     last_write = [0.0]
@@ -87,7 +88,7 @@ def _run_engine(svc: Services, job_id: str, annotate: Callable, local_input: Pat
             svc.jobs.update(job_id, progress_done=int(done), progress_total=int(total))
 
     try:
-        result = annotate(str(local_input), str(out_dir), progress=progress)
+        result = annotate(str(local_input), str(out_dir), progress=progress, mode=mode)
     except AnnotationError as exc:
         return {"ok": False, "reason": str(exc), "log_path": getattr(exc, "log_path", None)}
     except Exception:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from backend.bootstrap import Services
-from backend.domain import ArchiveState, Job, JobNotFound, JobStatus, UploadRejected, new_job_id, now, object_key
+from backend.domain import ANNOTATION_MODES, ArchiveState, Job, JobNotFound, JobStatus, UploadRejected, new_job_id, now, object_key
 from backend.ports import UploadForm
 from backend.users import User
 
@@ -53,9 +53,15 @@ def start_upload(svc: Services, user: User, file_name: str, size: int | None = N
     return UploadTicket(job_id, name, form, limit)
 
 
-def submit_job(svc: Services, user: User, job_id: str, file_name: str) -> Job:
-    """Create the job for an uploaded file (PENDING) and ask for its annotation."""
+def submit_job(svc: Services, user: User, job_id: str, file_name: str, mode: str = "all") -> Job:
+    """Create the job for an uploaded file (PENDING) and ask for its annotation.
+
+    mode: "all" (a CSQ entry per transcript) or "most_severe" (one per ALT allele).
+    """
     name = safe_file_name(file_name)
+    if mode not in ANNOTATION_MODES:
+        raise UploadRejected(f"Unknown annotation mode '{str(mode)[:40]}'; choose one of: "
+                             f"{', '.join(ANNOTATION_MODES)}.")
     if not re.fullmatch(r"[0-9a-f-]{36}", job_id or ""):
         raise UploadRejected("That upload is not one we issued; choose the file again.")
     key = object_key(INPUT_PREFIX, user.id, job_id, name)
@@ -63,7 +69,8 @@ def submit_job(svc: Services, user: User, job_id: str, file_name: str) -> Job:
         raise UploadRejected("We did not receive the file. Choose it again and press Submit.")
     if svc.jobs.get(job_id) is not None:
         raise UploadRejected("This upload was submitted already.")
-    job = Job(job_id=job_id, user_id=user.id, input_file_name=name, input_key=key, submit_time=now())
+    job = Job(job_id=job_id, user_id=user.id, input_file_name=name, input_key=key, submit_time=now(),
+              annotation_mode=mode)
     svc.jobs.create(job)
     svc.bus.job_requests.publish({"job_id": job_id, "user_id": user.id})
     return job
@@ -133,6 +140,19 @@ def fresh_download_url(svc: Services, user: User, job_id: str, which: str) -> st
     return {"input": files.input_url, "result": files.result_url}.get(which)
 
 
+def result_table(svc: Services, user: User, job_id: str) -> tuple[str, Iterator[str]] | None:
+    """(file name, its lines) of the results as a TSV, one row per ALT allele x transcript, or
+    None when the results cannot be downloaded now (the same rule as the VCF link).
+
+    Only the annotated VCF is stored (and archived); the table is made from it as it streams.
+    """
+    from anntools import tsv_from_annotated_vcf
+    job = get_job(svc, user, job_id)
+    if job_files(svc, user, job).result_state != "ready":
+        return None
+    return table_name(job), tsv_from_annotated_vcf(svc.results.iter_lines(job.result_key))
+
+
 def read_log(svc: Services, user: User, job_id: str) -> str:
     """The job's log as text (the first LOG_VIEW_LIMIT bytes of it)."""
     job = get_job(svc, user, job_id)
@@ -143,6 +163,11 @@ def read_log(svc: Services, user: User, job_id: str) -> str:
 
 def result_name(job: Job) -> str:
     return job.result_key.rsplit("~", 1)[-1] if job.result_key else ""
+
+
+def table_name(job: Job) -> str:
+    """<name>.annot.tsv for the result <name>.annot.vcf, as anntools names its table."""
+    return result_name(job).removesuffix(".vcf") + ".tsv"
 
 
 def job_page_url(svc: Services, job_id: str) -> str:

@@ -46,7 +46,8 @@ def submit_job():
     user = require_user()
     body = _json_body()
     try:
-        job = usecases.submit_job(services(), user, str(body.get("job_id") or ""), str(body.get("file_name") or ""))
+        job = usecases.submit_job(services(), user, str(body.get("job_id") or ""), str(body.get("file_name") or ""),
+                                  str(body.get("mode") or "all"))
     except UploadRejected as exc:
         return jsonify(error=str(exc)), 400
     return jsonify(job_id=job.job_id, status=job.status.value, url=f"/annotations/{job.job_id}"), 201

@@ -11,7 +11,7 @@ store, which refuses a larger body with 413 locally and 400 on S3):
 
   POST /api/v1/jobs {file_name, size}      -> 201 {job_id, upload: {url, fields, file_field}, submit_url}
   POST <upload.url> (multipart: fields, then the file)
-  POST /api/v1/jobs/<id>/submit {file_name} -> 201 the job
+  POST /api/v1/jobs/<id>/submit {file_name, mode?} -> 201 the job (mode: all | most_severe)
 """
 from __future__ import annotations
 
@@ -70,6 +70,7 @@ def _job_json(job: Job) -> dict:
         "complete_time": job.complete_time,
         "archive_state": job.archive_state.value,
         "summary": job.summary,
+        "mode": job.annotation_mode,
         "failure_reason": job.failure_reason,
         "progress": {"done": job.progress_done, "total": job.progress_total},
         "url": _absolute(f"/api/v1/jobs/{job.job_id}"),
@@ -139,7 +140,8 @@ def start_job():
 def submit_job(job_id: str):
     user, body = require_user(), _body()
     try:
-        job = usecases.submit_job(services(), user, job_id, str(body.get("file_name") or ""))
+        job = usecases.submit_job(services(), user, job_id, str(body.get("file_name") or ""),
+                                  str(body.get("mode") or "all"))
     except UploadRejected as exc:
         return error(str(exc), 400)
     return jsonify(_job_json(job)), 201

@@ -8,6 +8,7 @@ UPLOAD_SUBMIT = "upload-submit"
 UPLOAD_PROGRESS = "upload-progress"
 UPLOAD_ALERT = "upload-alert"
 UPLOAD_LIMIT = "upload-limit"
+UPLOAD_MODE = "upload-mode"            # radio items; upload.js reads the checked one
 
 # My annotations page.
 JOBS_GRID = "jobs-grid"

@@ -11,8 +11,8 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from backend.domain import ArchiveState, Job, JobStatus
-from backend.services import JobFiles, result_name
+from backend.domain import ANNOTATION_MODES, ArchiveState, Job, JobStatus
+from backend.services import JobFiles, result_name, table_name
 from dashapp import ids
 
 STATUS_COLORS = {
@@ -77,7 +77,10 @@ def _progress(job: Job):
 def _result_value(job: Job, files: JobFiles):
     if files.result_url:
         until = getattr(files, "download_until", None)
-        link = html.A(result_name(job), href=f"/annotations/{job.job_id}/download/result", id="result-link")
+        link = html.Span([html.A(result_name(job), href=f"/annotations/{job.job_id}/download/result", id="result-link"),
+                          html.Span(" · ", className="text-muted"),
+                          html.A(table_name(job), href=f"/annotations/{job.job_id}/download/table", id="table-link"),
+                          html.Span(" (a row per allele and transcript)", className="text-muted small")])
         if until is None:
             return link
         return html.Div([link, html.Div(["Free accounts can download results until ",
@@ -101,6 +104,7 @@ def job_details(job: Job, files: JobFiles) -> dbc.Card:
         _row("Status", status_badge(job.status)),
         _row("Request time", local_time(job.submit_time, "submit")),
         _row("Input file", html.A(job.input_file_name, href=f"/annotations/{job.job_id}/download/input", id="input-link")),
+        _row("Transcripts", ANNOTATION_MODES.get(job.annotation_mode, job.annotation_mode).capitalize()),
     ]
     if job.status == JobStatus.RUNNING:
         rows.append(_row("Progress", _progress(job)))

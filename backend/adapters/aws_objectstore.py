@@ -8,6 +8,7 @@ tell the browser to save the object under its original file name.
 from __future__ import annotations
 
 import json
+from typing import Iterator
 from urllib.parse import quote
 
 from botocore.exceptions import ClientError
@@ -74,6 +75,18 @@ class S3ObjectStore(ObjectStore):
             if error_code(exc) in MISSING:
                 return None
             raise
+
+    def iter_lines(self, key: str) -> Iterator[bytes]:
+        try:
+            body = self.s3.get_object(Bucket=self.bucket, Key=key)["Body"]
+        except ClientError as exc:
+            if error_code(exc) in MISSING:
+                raise KeyError(key) from None
+            raise
+        try:
+            yield from body.iter_lines(chunk_size=1 << 16, keepends=True)
+        finally:
+            body.close()
 
     def exists(self, key: str) -> bool:
         return self._head(key) is not None

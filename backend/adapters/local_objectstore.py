@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 from urllib.parse import quote
 
 from backend.ports import ObjectStore, UploadForm
@@ -77,6 +77,13 @@ class LocalObjectStore(ObjectStore):
             raise KeyError(key)
         with open(src, "rb") as f:
             return f.read() if max_bytes is None else f.read(max_bytes)
+
+    def iter_lines(self, key: str) -> Iterator[bytes]:
+        src = self._path(key)
+        if not src.is_file():
+            raise KeyError(key)
+        with open(src, "rb") as f:
+            yield from f
 
     def exists(self, key: str) -> bool:
         try:

@@ -16,6 +16,12 @@ from dashapp.views import page_header
 dash.register_page(__name__, path="/annotate", name="Request annotation", title="Request annotation · GAS", order=1)
 
 
+_MODE_CHOICES = (
+    ("all", "Every transcript: one CSQ entry per ALT allele and transcript (like VEP)"),
+    ("most_severe", "Most severe only: one CSQ entry per ALT allele, its most severe consequence"),
+)
+
+
 def _limit_text(limit: int | None) -> list:
     if limit is None:
         return ["Premium account: files of any size."]
@@ -36,6 +42,11 @@ def layout(**_):
                 html.Div(id=ids.UPLOAD_FILE_HOLDER, className="mb-2", **{"data-input-id": ids.UPLOAD_FILE}),
                 html.P(_limit_text(limit), id=ids.UPLOAD_LIMIT, className="form-text mb-3",
                        **{"data-max-bytes": "" if limit is None else str(limit)}),
+                dbc.Label("Transcripts per variant", html_for=ids.UPLOAD_MODE),
+                # upload.js reads the checked input when it creates the job
+                dbc.RadioItems(id=ids.UPLOAD_MODE, options=[{"label": text, "value": mode}
+                                                            for mode, text in _MODE_CHOICES],
+                               value="all", class_name="mb-3"),
                 dbc.Progress(id=ids.UPLOAD_PROGRESS, value=0, label="", class_name="mb-3 d-none",
                              style={"height": "1.4rem"}),
                 dbc.Alert(id=ids.UPLOAD_ALERT, is_open=False, color="danger", fade=False),

@@ -6,7 +6,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from anntools import UnsupportedBuildError, annotate_file
+from anntools import UnsupportedBuildError, annotate_file, tsv_from_annotated_vcf
 
 from .conftest import REPO, SAMPLES, info_of
 
@@ -139,3 +139,14 @@ def test_command_line(tmp_path):
                          capture_output=True, text=True, cwd=REPO)
     assert bad.returncode != 0
     assert "binary file, not a VCF" in bad.stderr
+
+
+@pytest.mark.parametrize("name", ["test.vcf", "free_2.vcf", "premium_2.vcf", "premium_3.vcf"])
+def test_tsv_rebuilt_from_the_annotated_vcf_is_the_engines_tsv(tmp_path, name):
+    # the web app keeps only the .annot.vcf and serves the TSV from it
+    result = annotate_file(SAMPLES / name, tmp_path)
+    with open(result.annot_path, "rb") as fh:
+        rebuilt = "".join(tsv_from_annotated_vcf(fh))
+    engine_tsv = Path(result.tsv_path).read_text()
+    assert rebuilt == engine_tsv
+    assert engine_tsv.count("\n") > result.variants   # a row per allele x transcript

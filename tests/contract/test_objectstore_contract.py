@@ -13,6 +13,8 @@ def test_put_get_size_exists_delete(adapters, tmp_path):
     store.get_to_file("inputs/u1/j1~in.vcf", str(out))
     assert out.read_bytes() == src.read_bytes()
     assert store.read_bytes("inputs/u1/j1~in.vcf", 10) == b"##fileform"
+    lines = list(store.iter_lines("inputs/u1/j1~in.vcf"))
+    assert len(lines) == 1000 and set(lines) == {b"##fileformat=VCFv4.2\n"}
     store.delete("inputs/u1/j1~in.vcf")
     assert not store.exists("inputs/u1/j1~in.vcf")
     store.delete("inputs/u1/j1~in.vcf")   # deleting twice is fine
@@ -24,6 +26,8 @@ def test_missing_objects_raise_key_error(adapters, tmp_path):
         store.read_bytes("nope")
     with pytest.raises(KeyError):
         store.get_to_file("nope", str(tmp_path / "x"))
+    with pytest.raises(KeyError):
+        next(store.iter_lines("nope"))
 
 
 def test_signed_urls_name_the_key_and_expire(adapters):

@@ -41,10 +41,12 @@ def register_and_log_in(page, url: str, shoot, email: str) -> None:
     page.wait_for_selector("text=Rosalind Franklin")
 
 
-def annotate(page, url: str, shoot, vcf_name: str, tag: str) -> str:
+def annotate(page, url: str, shoot, vcf_name: str, tag: str, mode: str = "all") -> str:
     page.goto(f"{url}/annotate")
     page.wait_for_selector("#upload-file")
     page.set_input_files("#upload-file", str(SAMPLE_VCFS / vcf_name))
+    if mode != "all":
+        page.get_by_label("Most severe only").check()
     shoot(page, f"{tag}-04-request-annotation")
     page.click("#upload-submit")
     page.wait_for_url(re.compile(r".*/annotations/[0-9a-f-]{36}$"))
@@ -59,22 +61,35 @@ def annotate(page, url: str, shoot, vcf_name: str, tag: str) -> str:
     return job_id
 
 
-def download_result(page, tmp_path) -> str:
+def download_result(page, tmp_path, link="#result-link", suffix=".annot.vcf") -> str:
     with page.expect_download() as info:
-        page.click("#result-link")
+        page.click(link)
     download = info.value
-    assert download.suggested_filename.endswith(".annot.vcf")
+    assert download.suggested_filename.endswith(suffix)
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     return path.read_text()
 
 
+def csq_entries_per_allele(vcf_text: str) -> set:
+    out = set()
+    for line in vcf_text.splitlines():
+        if line and not line.startswith("#") and ";CSQ=" in line:
+            csq = line.split(";CSQ=")[1].split(";")[0]
+            out.add(len(csq.split(",")) / len(line.split("\t")[4].split(",")))
+    return out
+
+
 # free_2.vcf (137 KiB, NCBI36) is near the Free limit and is lifted over to GRCh38.
-@pytest.mark.parametrize("vcf_name", ["test.vcf", "free_1.vcf", "free_2.vcf"])
-def test_browser_flow(service_url, page, shoot, tmp_path, vcf_name):
+# free_1.vcf is sent in the "most severe only" mode.
+@pytest.mark.parametrize("vcf_name,mode", [("test.vcf", "all"), ("free_1.vcf", "most_severe"),
+                                           ("free_2.vcf", "all")])
+def test_browser_flow(service_url, page, shoot, tmp_path, vcf_name, mode):
     tag = vcf_name.split(".")[0]
     register_and_log_in(page, service_url, shoot, f"rf-{uuid.uuid4().hex[:8]}@example.org")
-    job_id = annotate(page, service_url, shoot, vcf_name, tag)
+    job_id = annotate(page, service_url, shoot, vcf_name, tag, mode)
+    shown = page.inner_text("#row-transcripts")
+    assert ("Most severe per variant" if mode == "most_severe" else "Every transcript") in shown
 
     page.wait_for_selector("#consequence-chart .main-svg")   # the consequence chart drew, offline, under the CSP
     page.wait_for_timeout(300)
@@ -83,6 +98,13 @@ def test_browser_flow(service_url, page, shoot, tmp_path, vcf_name):
     assert result.startswith("##fileformat")
     assert re.search(r"^##INFO=<ID=\w+", result, re.MULTILINE)
     assert "#CHROM" in result
+    per_allele = csq_entries_per_allele(result)
+    assert per_allele == {1} if mode == "most_severe" else max(per_allele) > 1
+    # the same results as a table: a row per CSQ entry
+    table = download_result(page, tmp_path, "#table-link", ".annot.tsv").splitlines()
+    assert table[0].startswith("CHROM\tPOS\tID\tREF\tALT\tAllele\tConsequence")
+    assert len(table) - 1 == sum(line.split(";CSQ=")[1].split(";")[0].count(",") + 1
+                                 for line in result.splitlines() if ";CSQ=" in line)
 
     page.click("#log-link")
     page.wait_for_selector("#log-text")

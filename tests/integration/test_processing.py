@@ -1,7 +1,7 @@
 """The annotator and notifier handlers on the local adapters, with the real engine."""
 from __future__ import annotations
 
-
+import pytest
 
 from backend import processing, services
 from backend.domain import JobStatus
@@ -10,10 +10,43 @@ from tests.conftest import SAMPLE_VCFS
 from workers import loop
 
 
-def _submit(svc, user, path, name=None):
+def _submit(svc, user, path, name=None, mode="all"):
     ticket = services.start_upload(svc, user, name or path.name)
     svc.inputs.put_file(ticket.form.fields["key"], str(path))
-    return services.submit_job(svc, user, ticket.job_id, ticket.file_name)
+    return services.submit_job(svc, user, ticket.job_id, ticket.file_name, mode)
+
+
+def _csq_entries_per_allele(annotated: str) -> list[int]:
+    out = []
+    for line in annotated.splitlines():
+        if line and not line.startswith("#"):
+            info = dict(kv.split("=", 1) for kv in line.split("\t")[7].split(";") if "=" in kv)
+            alts = [a for a in line.split("\t")[4].split(",") if a != "."]
+            if "CSQ" in info and alts:
+                out.append(len(info["CSQ"].split(",")) / len(alts))
+    return out
+
+
+def test_the_chosen_mode_decides_entries_per_allele(svc, user):
+    every = _submit(svc, user, SAMPLE_VCFS / "test.vcf")
+    severe = _submit(svc, user, SAMPLE_VCFS / "test.vcf", name="test-most-severe.vcf", mode="most_severe")
+    assert svc.jobs.get(severe.job_id).annotation_mode == "most_severe"
+    _run_annotator_once(svc, max_messages=2)
+    all_counts = _csq_entries_per_allele(svc.results.read_bytes(svc.jobs.get(every.job_id).result_key).decode())
+    one_counts = _csq_entries_per_allele(svc.results.read_bytes(svc.jobs.get(severe.job_id).result_key).decode())
+    assert len(all_counts) == len(one_counts) == 350
+    assert set(one_counts) == {1} and max(all_counts) > 1   # MT genes overlap: several per site
+    # the same most severe consequence either way: the chart does not depend on the mode
+    assert svc.jobs.get(every.job_id).consequence_counts == svc.jobs.get(severe.job_id).consequence_counts
+
+
+def test_an_unknown_mode_is_refused_before_a_job_exists(svc, user):
+    ticket = services.start_upload(svc, user, "test.vcf")
+    svc.inputs.put_file(ticket.form.fields["key"], str(SAMPLE_VCFS / "test.vcf"))
+    with pytest.raises(services.UploadRejected) as err:
+        services.submit_job(svc, user, ticket.job_id, ticket.file_name, "fastest")
+    assert "Unknown annotation mode 'fastest'" in str(err.value) and "most_severe" in str(err.value)
+    assert svc.jobs.get(ticket.job_id) is None
 
 
 def _run_annotator_once(svc, max_messages=1):

@@ -241,6 +241,9 @@ ROUTES: dict[tuple[str, str], tuple[Call, dict]] = {
     # The page's stable links: the owner is sent on to a fresh signed URL; nobody else learns the job exists.
     ("/annotations/<job_id>/download/<which>", "GET"):
         (get(job_path("/download/result")), owner_only(302, Shows(404, "Annotation not found"))),
+    # The results as a table, streamed from the stored VCF: the owner gets it, nobody else learns of it.
+    ("/annotations/<job_id>/download/table", "GET"):
+        (get(job_path("/download/table")), owner_only(200, Shows(404, "Annotation not found"))),
     # Billing: a declined test card; Premium users are told they are Premium already.
     ("/billing/subscribe", "POST"): (post_json("/billing/subscribe", {"card_number": "4000000000000002",
                                                                       "expiry": "12 / 34", "cvc": "123"}),

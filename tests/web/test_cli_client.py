@@ -49,10 +49,12 @@ def finish(svc, job_id: str) -> None:
 def test_submit_list_get_and_download(gas, svc, tmp_path):
     vcf = tmp_path / "sample.vcf"
     vcf.write_bytes(VCF)
-    code, out, err = gas("submit", str(vcf))
+    code, out, err = gas("submit", str(vcf), "--mode", "most_severe")
     assert code == 0, err
+    assert "(PENDING, mode most_severe)" in out
     [job] = svc.jobs.list_for_user(svc.jobs.get(out.split(" as job ")[1].split()[0]).user_id)[0]
     assert svc.inputs.read_bytes(job.input_key) == VCF and job.status == JobStatus.PENDING
+    assert job.annotation_mode == "most_severe"
 
     code, out, _ = gas("jobs")
     assert code == 0 and job.job_id in out and "PENDING" in out and "sample.vcf" in out

@@ -199,3 +199,26 @@ def test_the_job_page_links_stay_good_and_check_the_owner(client, logged_in, svc
     stranger = client.application.test_client()
     login(stranger, other_user.email, "another long password")
     assert stranger.get(f"/annotations/{job_id}/download/input").status_code == 404
+
+
+def test_results_table_is_the_annotated_vcf_as_tsv_within_the_free_window(logged_in, svc):
+    job_id = upload(logged_in, VCF)["job_id"]
+    assert logged_in.get(f"/annotations/{job_id}/download/table").headers["Location"] == f"/annotations/{job_id}"
+    annotated = (b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                 b"chr1\t100\t.\tA\tG\t.\t.\tDP=3;CSQ=G|intron_variant|MODIFIER|GENE1,"
+                 b"G|upstream_gene_variant|MODIFIER|GENE2;REGION=intron\n")
+    key = f"results/x/{job_id}~sample.annot.vcf"
+    svc.results.put_bytes(key, annotated)
+    done = time.time()
+    svc.jobs.transition(job_id, JobStatus.PENDING, JobStatus.COMPLETED, complete_time=done, result_key=key)
+    assert "sample.annot.tsv" in render(logged_in, f"/annotations/{job_id}")
+    response = logged_in.get(f"/annotations/{job_id}/download/table")
+    assert response.status_code == 200 and response.mimetype == "text/tab-separated-values"
+    assert "sample.annot.tsv" in response.headers["Content-Disposition"]
+    header, *rows = response.get_data(as_text=True).splitlines()
+    assert header.startswith("CHROM\tPOS\tID\tREF\tALT\tAllele\tConsequence\tIMPACT\tSYMBOL")
+    assert rows == ["chr1\t100\t.\tA\tG\tG\tintron_variant\tMODIFIER\tGENE1",
+                    "chr1\t100\t.\tA\tG\tG\tupstream_gene_variant\tMODIFIER\tGENE2"]
+    # past the Free window the table goes with the VCF: back to the job page, which offers the upgrade
+    svc.jobs.update(job_id, complete_time=done - svc.settings.free_user_data_retention - 1)
+    assert logged_in.get(f"/annotations/{job_id}/download/table").headers["Location"] == f"/annotations/{job_id}"
