@@ -140,11 +140,13 @@ def write(index, out):
     tmp.replace(out)  # atomic, so a half-written index is never loaded
 
 
-def build_from_gff(gff_path, fasta_path, ref_dir, ideogram_dir=None):
-    """Production: the index from a full GFF3 (Ensembl/GENCODE) and a genome FASTA, once."""
+def build_from_gff(gff_path, fasta_path, ref_dir, ideogram_dir=None, *, clinvar=None, dbsnp=None):
+    """Production: the index from a full GFF3 or GTF (Ensembl/GENCODE), a genome FASTA and
+    ClinVar/dbSNP VCFs, once. The VCFs stay on disk (bgzipped and tabix-indexed into
+    ref_dir where they are not); the index keeps their paths."""
     import pysam
-    from .gff import read_gff3
-    transcripts, lengths = read_gff3(gff_path)
+    from .gff import is_gtf, read_gene_models
+    transcripts, lengths = read_gene_models(gff_path)
     transcripts = [t._replace(chrom=sources.chrom_name(t.chrom)) for t in transcripts]
     lengths = {sources.chrom_name(c): n for c, n in lengths.items()}
     if fasta_path:
@@ -157,10 +159,19 @@ def build_from_gff(gff_path, fasta_path, ref_dir, ideogram_dir=None):
         aliases.setdefault(c, c)
         aliases.setdefault("chr" + c, c)
     index = make_index(transcripts, lengths, aliases, sources.read_cytobands(),
-                       f"GFF3 {Path(gff_path).name}", {"transcripts": len(transcripts)},
+                       f"{'GTF' if is_gtf(gff_path) else 'GFF3'} {Path(gff_path).name}",
+                       {"transcripts": len(transcripts)},
                        fasta=str(Path(fasta_path).resolve()) if fasta_path else None)
-    if ideogram_dir and Path(ideogram_dir, "homo-sapiens-variants.tsv.gz").exists():
+    named = []
+    if not clinvar and ideogram_dir and Path(ideogram_dir, "homo-sapiens-variants.tsv.gz").exists():
+        # the installed subset only where no full ClinVar is given (that one has it all)
         index["clinvar"] = known.read_clinvar(Path(ideogram_dir))
-        index["clinvar_source"] = known.CLINVAR_SOURCE
+        named.append(known.CLINVAR_SOURCE)
+    index["known_vcfs"] = {}
+    for kind, label, path in (("clinvar", "ClinVar", clinvar), ("dbsnp", "dbSNP", dbsnp)):
+        if path:
+            index["known_vcfs"][kind] = known.prepare_vcf(path, ref_dir)
+            named.append(known.describe_vcf(label, *index["known_vcfs"][kind]))
+    index["clinvar_source"] = "; ".join(named)
     write(index, index_path(ref_dir))
     return index_path(ref_dir), index["stats"]

