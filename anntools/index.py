@@ -4,6 +4,7 @@ Built once by install_reference (see build_index.py), loaded here from one
 pickle and kept per process, so a worker that annotates many files pays the
 load once.
 """
+import gc
 import pickle
 from bisect import bisect_right
 from pathlib import Path
@@ -95,8 +96,17 @@ def load(ref_dir=None):
             raise ReferenceDataMissing(
                 f"The annotation reference data is not installed (no {path}). "
                 "Run: python -m anntools.install_reference")
-        with open(path, "rb") as fh:
-            _LOADED[key] = GeneIndex(pickle.load(fh), [mt_fasta(reference_dir(ref_dir))])
+        # The index is millions of objects that live as long as the process: the cyclic
+        # garbage collector need not look at them while they load, nor on each later pass.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            with open(path, "rb") as fh:
+                _LOADED[key] = GeneIndex(pickle.load(fh), [mt_fasta(reference_dir(ref_dir))])
+        finally:
+            if enabled:
+                gc.enable()
+        gc.freeze()
     return _LOADED[key]
 
 
