@@ -5,8 +5,7 @@ The per-file state lives here: the index, the transcript models built so far
 """
 from bisect import bisect_right
 from collections import Counter
-
-import numpy as np
+from itertools import accumulate
 
 from .effects import CSQ_FIELDS, effect, structural
 from .hgvs import hgvs_c
@@ -59,17 +58,18 @@ _UP_RANK, _DOWN_RANK = RANK["upstream_gene_variant"], RANK["downstream_gene_vari
 
 def _static_parts(t):
     """[SYMBOL|Gene|Feature_type|Feature|BIOTYPE, STRAND|MANE_SELECT, not MANE, not coding,
-    the terms of a deep-intron change or None when the fast path does not apply,
+    the entry of a change deep in an intron from Consequence to EXON, (with a CDS, without),
+    or None when the fast path does not apply,
     upstream flank, downstream flank, span entry, deep-intron pieces (filled on first use)]."""
-    intron_terms = None
-    if t.kind != "span" and len(t.exon_starts) > 1:
-        # (with a CDS, without): the model decides whether the transcript is coding
-        intron_terms = _INTRON_TERMS[(t.biotype == "nonsense_mediated_decay",
-                                      t.biotype != "protein_coding")]
     gene, name = t.gene, t.name
     gene = gene.translate(_CLEAN) if type(gene) is str else _clean(gene)
     name = name.translate(_CLEAN) if type(name) is str else _clean(name)
     fixed = f"{gene}|{t.gene_id}|Transcript|{name}|{t.biotype}"
+    intron_heads = None
+    if t.kind != "span" and len(t.exon_starts) > 1:
+        # (with a CDS, without): the model decides whether the transcript is coding
+        intron_heads = tuple(f"|{terms}|MODIFIER|{fixed}||" for terms in _INTRON_TERMS[
+            (t.biotype == "nonsense_mediated_decay", t.biotype != "protein_coding")])
     plus = t.strand == 1
     strand_mane = _STRAND_MANE[(plus, bool(t.mane))]
     # an allele before the transcript's start (genomic left) or after its end:
@@ -83,32 +83,38 @@ def _static_parts(t):
         term = "coding_transcript_variant" if t.biotype == "protein_coding" else \
             "non_coding_transcript_variant"
         span = (RANK[term], f"|{term}|{IMPACT[term]}|{fixed}" + "|" * 10)
-    return [fixed, strand_mane, not t.mane, t.kind != "coding", intron_terms,
+    return [fixed, strand_mane, not t.mane, t.kind != "coding", intron_heads,
             up if plus else down, down if plus else up, span, None]
 
 
-def _g2tx(starts, ends, g, plus):
-    """TxModel.g2tx without building the model: tx index of genomic base g, or None."""
+def _g2tx(starts, ends, offsets, g, plus):
+    """TxModel.g2tx without building the model: tx index of genomic base g, or None
+    (offsets: tx index of the 5'-most base of each genomic exon)."""
     k = bisect_right(starts, g) - 1
     if k < 0 or g >= ends[k]:
         return None
-    if plus:
-        return sum(ends[:k]) - sum(starts[:k]) + (g - starts[k])
-    return sum(ends[k + 1:]) - sum(starts[k + 1:]) + (ends[k] - 1 - g)
+    return offsets[k] + (g - starts[k] if plus else ends[k] - 1 - g)
 
 
 def _intron_pieces(t, st):
     """Once per transcript, for deep-intron SNVs (what TxModel would say, without building it):
-    (the entry's text up to the intron number, c./n., plus strand, intron k -> label, cds0, cds1)."""
+    (the entry's text up to the intron number, c./n., plus strand, intron k -> label, cds0, cds1,
+    tx index of the 5'-most base of each genomic exon)."""
     plus = t.strand == 1
+    starts, ends = t.exon_starts, t.exon_ends
+    lens = [e - s for s, e in zip(starts, ends)]
+    if plus:
+        offsets = list(accumulate(lens, initial=0))[:-1]
+    else:
+        offsets = list(accumulate(reversed(lens), initial=0))[-2::-1]
     cds0 = cds1 = None
     if t.cds_start is not None:
-        a = _g2tx(t.exon_starts, t.exon_ends, t.cds_start, plus)
-        b = _g2tx(t.exon_starts, t.exon_ends, t.cds_end - 1, plus)
+        a = _g2tx(starts, ends, offsets, t.cds_start, plus)
+        b = _g2tx(starts, ends, offsets, t.cds_end - 1, plus)
         if a is not None and b is not None:
             cds0, cds1 = (a, b + 1) if plus else (b, a + 1)
-    return (f"|{st[4][cds0 is None]}|MODIFIER|{st[0]}||", "c." if cds0 is not None else "n.",
-            plus, {}, cds0, cds1)
+    return (st[4][cds0 is None], "c." if cds0 is not None else "n.",
+            plus, {}, cds0, cds1, offsets)
 
 
 def _exonic_pos(i, cds0, cds1):
@@ -130,9 +136,9 @@ def _intron_label(t, k, iv):
     a, b = ends[k], starts[k + 1]
     up, down = (a - 1, b) if plus else (b, a - 1)
     num = k + 1 if plus else n - 1 - k
-    cds0, cds1 = iv[4], iv[5]
-    up_pos = _exonic_pos(_g2tx(starts, ends, up, plus), cds0, cds1)
-    down_pos = _exonic_pos(_g2tx(starts, ends, down, plus), cds0, cds1)
+    cds0, cds1, offsets = iv[4], iv[5], iv[6]
+    up_pos = _exonic_pos(_g2tx(starts, ends, offsets, up, plus), cds0, cds1)
+    down_pos = _exonic_pos(_g2tx(starts, ends, offsets, down, plus), cds0, cds1)
     return (f"{num}/{n - 1}|", f"{num}/{n - 1}|{iv[1]}", up, f"{up_pos}+", down, f"{down_pos}-")
 
 
@@ -144,6 +150,41 @@ def _known_fields(known):
     clinvar_id, significance, rsid = known
     existing = "&".join(x for x in (rsid, "ClinVar:" + clinvar_id if clinvar_id else "") if x)
     return existing, _clean(significance.lower()) if significance else ""
+
+
+def _intron_parts(t, st, k):
+    """(_intron_pieces of t, _intron_label of its intron k), each computed once and kept in st."""
+    iv = st[8]
+    if iv is None:
+        iv = st[8] = _intron_pieces(t, st)
+    lab = iv[3].get(k)
+    if lab is None:
+        lab = iv[3][k] = _intron_label(t, k, iv)
+    return iv, lab
+
+
+# The CSQ entries of the fast paths, shared by annotate() and the chunk path (batch.py).
+# tail is "|CLIN_SIG|"; st is _static_parts(t).
+
+def _flank_entry(allele, side, existing, dist, tail):
+    """Up- or downstream of a transcript; side is st[5] (before its start) or st[6] (after its end)."""
+    return f"{allele}{side[2]}{existing}|{dist}|{side[3]}{tail}{side[1]}|"
+
+
+def _span_entry(allele, st, existing, tail):
+    """Inside a transcript of which only the span is installed (what effect() says for it)."""
+    return f"{allele}{st[7][1]}{existing}||{st[1]}{tail}transcript|"
+
+
+def _intron_entry(allele, head, label, existing, st, tail, note=""):
+    """Deep in an intron: head is st[4][not coding]; label is 'n/N|' and HGVSc."""
+    return f"{allele}{head}{label}|||||||{existing}||{st[1]}{tail}intron|{note}"
+
+
+def _intergenic_entry(allele, existing, clin_sig):
+    # 24 fields: allele, term, impact, 14 empty, Existing_variation, DISTANCE,
+    # STRAND, MANE_SELECT, CLIN_SIG, REGION, NOTE
+    return f"{allele}|intergenic_variant|MODIFIER{_PIPES15}{existing}||||{clin_sig}|intergenic|"
 
 
 _INTRON_RANK = RANK["intron_variant"]
@@ -166,7 +207,6 @@ class Annotator:
         self.alleles = 0
         self._static = {}   # id(transcript) -> its CSQ fields that never change
         self._static_chrom = None
-        self._batch_chroms = {}   # VCF CHROM -> GRCh38 name, or None when annotate must refuse it
         self._models_chrom = None
 
     def model(self, t):
@@ -210,75 +250,22 @@ class Annotator:
                             f"({length:,} bases in the reference)")
         return chrom, pos0, ref, alts, lifted
 
-    def intergenic_batch(self, records):
-        """For a chunk of parsed data lines (field lists): per line, None (annotate() places it
-        itself), or for one plain SNV its place (chrom, pos0, REF, [ALT], "") and whether no
-        transcript lies within FLANK of it (one numpy searchsorted per chromosome in the chunk).
-        annotate_intergenic writes for the intergenic ones what annotate would; annotate takes
-        the place of the others, so the line is placed only once.
-        """
-        out = [None] * len(records)
-        if self.lift is not None:
-            return out
-        idx, lengths, allowed, comp = self.idx, self.lengths, self.allowed, _COMP1
-        chroms = self._batch_chroms
-        cand = {}          # chrom -> ([record index], [pos0])
-        for i, f in enumerate(records):
-            ref, alt = f[3], f[4]
-            if len(ref) != 1 or len(alt) != 1:
-                continue
-            if not (ref.isupper() and alt.isupper()):
-                ref, alt = ref.upper(), alt.upper()
-            if alt == ref or alt not in comp:
-                continue
-            name = f[0]
-            chrom = chroms.get(name, 0)
-            if chrom == 0:
-                chrom = idx.chrom(name)
-                if chrom is not None and (chrom not in lengths or
-                                          (allowed is not None and chrom not in allowed)):
-                    chrom = None
-                chroms[name] = chrom
-            if chrom is None:
-                continue
-            pos0 = int(f[1]) - 1
-            if pos0 >= lengths[chrom]:
-                continue
-            c = cand.get(chrom)
-            if c is None:
-                c = cand[chrom] = ([], [])
-            c[0].append(i)
-            c[1].append(pos0)
-            out[i] = (chrom, pos0, ref, [alt], "")
-        for chrom, (ids, pos0s) in cand.items():
-            hits = idx.intergenic(chrom, np.array(pos0s, dtype=np.int64))
-            for j in np.flatnonzero(hits).tolist():
-                out[ids[j]] += (True,)
-        return out
+    def parts(self, t):
+        """_static_parts(t), kept while the input stays on t's chromosome."""
+        st = self._static.get(id(t))
+        if st is None:
+            if t.chrom != self._static_chrom:
+                self._static.clear()
+                self._static_chrom = t.chrom
+            st = self._static[id(t)] = _static_parts(t)
+        return st
 
-    def annotate_intergenic(self, place, rows=None):
-        """annotate() for a line intergenic_batch placed: the same INFO additions and row."""
-        chrom, pos0, ref, (alt,), _lifted, _intergenic = place
-        known = self.idx.clinvar.get((chrom, pos0 + 1, ref, alt))
-        existing, clin_sig = _known_fields(known)
-        self.known += bool(known)
-        entry = f"{alt}|intergenic_variant|MODIFIER{_PIPES15}{existing}||||{clin_sig}|intergenic|"
-        self.region_counts["intergenic"] += 1
-        self.csq_counts["intergenic_variant"] += 1
-        self.impact_counts["MODIFIER"] += 1
-        self.alleles += 1
-        if rows is not None:
-            rows.append(entry)
-        band = self.idx.cytoband(chrom, pos0)
-        return (f"CSQ={entry};REGION=intergenic;MOST_SEVERE=intergenic_variant"
-                + (f";CYTOBAND={band}" if band else ""))
-
-    def annotate(self, fields, rows=None, place=None):
+    def annotate(self, fields, rows=None):
         """The INFO additions for one parsed data line (raise LineError if it cannot be placed).
 
         rows, if a list, receives the CSQ entry ('|'-separated) of each allele x transcript.
         """
-        chrom, pos0, ref, alts, lifted = place or self._place(fields)
+        chrom, pos0, ref, alts, lifted = self._place(fields)
         end = None
         if "END=" in fields[7]:
             for kv in fields[7].split(";"):
@@ -317,19 +304,14 @@ class Annotator:
                     st = static[id(t)] = _static_parts(t)
                 if not kind and (last <= t.start or s >= t.end):
                     # flanking transcript: the cheap, common case
-                    if last <= t.start:
-                        rank, region, mid, end_ = st[5]
-                        dist = t.start - last + 1
-                    else:
-                        rank, region, mid, end_ = st[6]
-                        dist = s - t.end + 1
-                    found.append((rank, st[2], st[3], t.name, region,
-                                  f"{vep_allele}{mid}{existing}|{dist}|{end_}{tail}{region}|", t))
+                    side, dist = (st[5], t.start - last + 1) if last <= t.start else \
+                        (st[6], s - t.end + 1)
+                    found.append((side[0], st[2], st[3], t.name, side[1],
+                                  _flank_entry(vep_allele, side, existing, dist, tail), t))
                     continue
                 if st[7] is not None and e > s and not kind:
-                    # inside a span-only transcript (what effect() says for it, from pieces)
                     found.append((st[7][0], st[2], st[3], t.name, "transcript",
-                                  f"{vep_allele}{st[7][1]}{existing}||{st[1]}{tail}transcript|", t))
+                                  _span_entry(vep_allele, st, existing, tail), t))
                     continue
                 if snv and st[4] is not None:
                     starts = t.exon_starts
@@ -337,23 +319,16 @@ class Annotator:
                     if k >= 0 and t.exon_ends[k] + 8 <= s < starts[k + 1] - 8 if k + 1 < len(starts) else False:
                         # deep in an intron, the common case: terms fixed per transcript,
                         # HGVS from the flanking exon bases' positions computed once
-                        iv = st[8]
-                        if iv is None:
-                            iv = st[8] = _intron_pieces(t, st)
-                        lab = iv[3].get(k)
-                        if lab is None:
-                            lab = iv[3][k] = _intron_label(t, k, iv)
+                        iv, lab = _intron_parts(t, st, k)
                         if self.hgvs:
                             d_up, d_down = abs(s - lab[2]), abs(lab[4] - s)
-                            where = f"{lab[3]}{d_up}" if d_up <= d_down else f"{lab[5]}{d_down}"
-                            found.append((_INTRON_RANK, st[2], st[3], t.name, "intron",
-                                          f"{vep_allele}{iv[0]}{lab[1]}{where}"
-                                          f"{snv_plus if iv[2] else snv_minus}|||||||"
-                                          f"{existing}||{st[1]}{tail}intron|", t))
+                            label = f"{lab[1]}{lab[3]}{d_up}" if d_up <= d_down else \
+                                f"{lab[1]}{lab[5]}{d_down}"
+                            label += snv_plus if iv[2] else snv_minus
                         else:
-                            found.append((_INTRON_RANK, st[2], st[3], t.name, "intron",
-                                          f"{vep_allele}{iv[0]}{lab[0]}|||||||"
-                                          f"{existing}||{st[1]}{tail}intron|", t))
+                            label = lab[0]
+                        found.append((_INTRON_RANK, st[2], st[3], t.name, "intron",
+                                      _intron_entry(vep_allele, iv[0], label, existing, st, tail), t))
                         continue
                 if not kind and not snv and st[4] is not None and e - s < 10:
                     starts = t.exon_starts
@@ -367,10 +342,9 @@ class Annotator:
                         if self.hgvs:
                             hgvsc, note = hgvs_c(m, s, e, ref[s - pos0:e - pos0], ins, seq)
                         num = k + 1 if m.plus else len(starts) - 1 - k
-                        found.append((_INTRON_RANK, st[2], st[3], t.name, "intron",
-                                      f"{vep_allele}|{st[4][m.cds0 is None]}|MODIFIER|{st[0]}||"
-                                      f"{num}/{len(starts) - 1}|{hgvsc}|||||||{existing}||{st[1]}"
-                                      f"{tail}intron|{_clean(note) if note else ''}", t))
+                        found.append((_INTRON_RANK, st[2], st[3], t.name, "intron", _intron_entry(
+                            vep_allele, st[4][m.cds0 is None], f"{num}/{len(starts) - 1}|{hgvsc}",
+                            existing, st, tail, _clean(note) if note else ""), t))
                         continue
                 if kind:
                     ef = structural(t, self.model, s, e, kind)
@@ -392,10 +366,7 @@ class Annotator:
                     csq.append(f[5])
             else:
                 best_region, worst = "intergenic", "intergenic_variant"
-                # 24 fields: allele, term, impact, 14 empty, Existing_variation, DISTANCE,
-                # STRAND, MANE_SELECT, CLIN_SIG, REGION, NOTE
-                csq.append(f"{vep_allele}|intergenic_variant|MODIFIER{_PIPES15}{existing}||||"
-                           f"{clin_sig}|intergenic|")
+                csq.append(_intergenic_entry(vep_allele, existing, clin_sig))
             regions.append(best_region)
             worst_terms.append(worst)
             self.region_counts[best_region] += 1
@@ -404,17 +375,21 @@ class Annotator:
             self.alleles += 1
         if rows is not None:
             rows.extend(csq)
-        add = ["CSQ=" + ",".join(csq)] if csq else []
-        if genes:
-            add.append("GENE=" + ",".join(_clean(g) for g in genes))
-        add.append("REGION=" + ",".join(regions))
-        add.append("MOST_SEVERE=" + ",".join(worst_terms))
-        band = self.idx.cytoband(chrom, pos0)
-        if band:
-            add.append("CYTOBAND=" + band)
-        if lifted:
-            add.append("GRCH38_POS=" + lifted)
-        return ";".join(add)
+        return _info(csq, genes, regions, worst_terms, self.idx.cytoband(chrom, pos0), lifted)
+
+
+def _info(csq, genes, regions, worst_terms, band, lifted=""):
+    """A line's INFO additions from its CSQ entries, genes, and per ALT REGION and MOST_SEVERE."""
+    add = ["CSQ=" + ",".join(csq)] if csq else []
+    if genes:
+        add.append("GENE=" + ",".join(_clean(g) for g in genes))
+    add.append("REGION=" + ",".join(regions))
+    add.append("MOST_SEVERE=" + ",".join(worst_terms))
+    if band:
+        add.append("CYTOBAND=" + band)
+    if lifted:
+        add.append("GRCH38_POS=" + lifted)
+    return ";".join(add)
 
 
 TSV_COLUMNS = ("CHROM", "POS", "ID", "REF", "ALT") + CSQ_FIELDS

@@ -16,11 +16,11 @@ CDS/UTR or intron -> codons from the spliced sequence; (CHROM, POS, REF, ALT)
 Coordinates: VCF POS is 1-based; everything inside is 0-based half-open
 [start, end), so POS p is base p-1, and an insertion is an empty span.
 
-It streams in chunks of CHUNK lines: a chunk is parsed, its plain SNVs placed and
-those with no transcript within 5 kb found at once (numpy searchsorted over each
-chromosome's sorted transcript spans; they take a short intergenic path), then its
-lines go out in order (and TSV rows), so memory does not grow with the file; transcript models are built on first use and kept in a bounded
-cache. Lines that cannot be read are left out of the output (which stays a valid VCF) and
+It streams in chunks of CHUNK lines: a chunk is parsed, its plain SNVs annotated at
+once where no exon is near (batch.py: numpy pairs each SNV with its transcripts and
+classifies the pairs), then its lines go out in order (and TSV rows), the others
+annotated one by one (annotator.py), so memory does not grow with the file; transcript
+models are built on first use and kept in a bounded cache. Lines that cannot be read are left out of the output (which stays a valid VCF) and
 listed in the log with their line numbers; a VCF 3.x header is rewritten as VCF 4.2.
 """
 import os
@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from . import builds, index as gene_index, liftover, report
 from .annotator import TSV_COLUMNS, Annotator
+from .batch import SnvBatch
 from .config import chain_path, reference_dir
 from .errors import AnnotationError, NotAVcfError, UnsupportedBuildError
 from .vcfio import (LineError, count_data_lines, open_binary, parse_fields, read_header, split_eol,
@@ -175,12 +176,11 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                       f'InputBuild={detected.build if detected else "custom"},Mode={mode},'
                       f'GeneModels="{idx.gene_models}">{eol0}')
             out.write(chrom_line)
-            # Lines are read in chunks of CHUNK: parsed first, then the plain intergenic SNVs
-            # of the chunk are found at once (numpy, Annotator.intergenic_batch), then each
-            # line is written in order; one write call per chunk, not per line.
+            # Lines are read in chunks of CHUNK: parsed first, then the plain SNVs of the chunk
+            # annotated at once (batch.py), then each line is written in order, the others
+            # annotated one by one; one write call per chunk, not per line.
             buf, tsv_buf = [], []
-            intergenic_batch, annotate_intergenic = ann.intergenic_batch, ann.annotate_intergenic
-            annotate = ann.annotate
+            annotate, batch = ann.annotate, SnvBatch(ann)
             lines_iter = iter(stream)
             while True:
                 chunk = list(islice(lines_iter, CHUNK))
@@ -201,7 +201,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                         continue
                     items.append((line, eol, fields, None))
                     records.append(fields)
-                places = iter(intergenic_batch(records))
+                done = iter(batch.annotate(records))
                 # pass 2: in file order, as one line at a time would
                 for line, eol, fields, error in items:
                     lineno += 1
@@ -212,9 +212,11 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                     try:
                         if error is not None:
                             raise error
-                        place = next(places)
-                        add = annotate_intergenic(place, rows) if place is not None and \
-                            len(place) == 6 else annotate(fields, rows, place)
+                        hit = next(done)
+                        if hit is None:
+                            add, entries = annotate(fields, rows), rows
+                        else:
+                            add, entries = hit
                     except LineError as exc:
                         n_problems += 1
                         if len(problems) < MAX_LISTED_PROBLEMS:
@@ -229,10 +231,10 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                     info = fields[7]
                     fields[7] = add if info in (".", "") else info + ";" + add
                     buf.append("\t".join(fields) + eol)
-                    if rows:
+                    if tsv and entries:
                         head = "\t".join(fields[:5]) + "\t"
-                        # rows hold no newline (CSQ values are cleaned): two replaces per line
-                        body = "\n".join(rows).replace("|", "\t").replace("\n", "\n" + head)
+                        # entries hold no newline (CSQ values are cleaned): two replaces per line
+                        body = "\n".join(entries).replace("|", "\t").replace("\n", "\n" + head)
                         tsv_buf.append(head + body + "\n")
                         rows.clear()
                     variants += 1

@@ -1,16 +1,20 @@
-"""The engine's chunked path (numpy intergenic classification, places computed once per
-chunk) writes exactly what annotating each line on its own writes."""
+"""The engine's chunked path (batch.py: a chunk's plain SNVs classified and written at once)
+writes exactly what annotating each line on its own writes."""
 import random
+
+import pytest
 
 from anntools import annotate_file
 from anntools.annotator import Annotator
+from anntools.batch import SnvBatch
 from anntools.index import load
 from anntools.vcfio import parse_fields
 
 from .conftest import write_vcf
 
 
-def test_chunked_engine_matches_line_by_line(tmp_path):
+@pytest.mark.parametrize("mode,hgvs", [("all", True), ("all", False), ("most_severe", True)])
+def test_chunked_engine_matches_line_by_line(tmp_path, mode, hgvs):
     rng = random.Random(11)
     lines = []
     # TP53 and its neighbours (genic, flanking), a gene desert stretch of chr1 near the
@@ -25,9 +29,9 @@ def test_chunked_engine_matches_line_by_line(tmp_path):
             lines.append(f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\t.\t.\n")
     lines.append("zz9\t100\t.\tA\tC\t.\t.\t.\n")
     src = write_vcf(tmp_path / "mix.vcf", "".join(lines))
-    result = annotate_file(src, tmp_path / "out")
+    result = annotate_file(src, tmp_path / "out", mode=mode, hgvs=hgvs)
     got = [l.rstrip("\n").split("\t")[7] for l in open(result.annot_path) if not l.startswith("#")]
-    ann = Annotator(load())
+    ann = Annotator(load(), mode=mode, hgvs=hgvs)
     want = []
     for line in lines:
         fields = parse_fields(line.rstrip("\n"))
@@ -37,4 +41,11 @@ def test_chunked_engine_matches_line_by_line(tmp_path):
             continue
         want.append(add if fields[7] in (".", "") else fields[7] + ";" + add)
     assert got == want
-    assert sum("intergenic_variant" in g for g in got) > 100   # the batch path was taken
+    assert sum("intergenic_variant" in g for g in got) > 100
+    # the chunk path wrote the intronic and flanking SNVs itself
+    done = SnvBatch(Annotator(load(), mode=mode, hgvs=hgvs)).annotate(
+        [parse_fields(line.rstrip("\n")) for line in lines])
+    written = [d[0] for d in done if d is not None]
+    if mode == "all":
+        assert sum("REGION=intron" in w for w in written) > 50
+        assert sum("REGION=upstream" in w or "REGION=downstream" in w for w in written) > 5
