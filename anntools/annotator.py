@@ -68,8 +68,9 @@ def _static_parts(t):
     intron_heads = None
     if t.kind != "span" and len(t.exon_starts) > 1:
         # (with a CDS, without): the model decides whether the transcript is coding
-        intron_heads = tuple(f"|{terms}|MODIFIER|{fixed}||" for terms in _INTRON_TERMS[
-            (t.biotype == "nonsense_mediated_decay", t.biotype != "protein_coding")])
+        with_cds, without = _INTRON_TERMS[(t.biotype == "nonsense_mediated_decay",
+                                           t.biotype != "protein_coding")]
+        intron_heads = (f"|{with_cds}|MODIFIER|{fixed}||", f"|{without}|MODIFIER|{fixed}||")
     plus = t.strand == 1
     strand_mane = _STRAND_MANE[(plus, bool(t.mane))]
     # an allele before the transcript's start (genomic left) or after its end:
@@ -382,7 +383,7 @@ def _info(csq, genes, regions, worst_terms, band, lifted=""):
     """A line's INFO additions from its CSQ entries, genes, and per ALT REGION and MOST_SEVERE."""
     add = ["CSQ=" + ",".join(csq)] if csq else []
     if genes:
-        add.append("GENE=" + ",".join(_clean(g) for g in genes))
+        add.append("GENE=" + ",".join(map(_clean, genes)))
     add.append("REGION=" + ",".join(regions))
     add.append("MOST_SEVERE=" + ",".join(worst_terms))
     if band:

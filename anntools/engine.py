@@ -190,7 +190,10 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                 items, records = [], []
                 for raw_line in chunk:
                     line = raw_line.decode("utf-8", "surrogateescape")
-                    content, eol = split_eol(line)
+                    if line[-1:] == "\n" and line[-2:-1] != "\r":   # most lines: split_eol inline
+                        content, eol = line[:-1], "\n"
+                    else:
+                        content, eol = split_eol(line)
                     if not content.strip() or content.startswith("#"):
                         items.append((line, eol, None, None))
                         continue

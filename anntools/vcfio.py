@@ -10,6 +10,7 @@ import re
 from .errors import NotAVcfError
 
 _BASES = re.compile(r"[ACGTNacgtn]+\Z")
+_ONE_BASE = frozenset("ACGTNacgtn")   # most REF and ALT: checked without the regex
 # ALT forms VCF allows besides plain bases: missing, spanning deletion,
 # symbolic (<DEL>, <NON_REF>), breakends (N[2:123[, ]1:5]N, .A, A.).
 _SYMBOLIC = re.compile(r"(<[^<>]+>|\*|\.|[ACGTNacgtn]*[\[\]][^\[\]]+[\[\]][ACGTNacgtn]*|\.[ACGTNacgtn]+|[ACGTNacgtn]+\.)\Z")
@@ -114,8 +115,9 @@ def split_eol(line):
 
 
 def parse_fields(content):
-    """Check a data line; return its fields (list) or raise LineError with the reason."""
-    fields = content.split("\t")
+    """Check a data line; return its fields (list: the 8 fixed columns, then FORMAT and the
+    samples as one string, written back as they are) or raise LineError with the reason."""
+    fields = content.split("\t", 8)
     if len(fields) < 8:
         if len(fields) == 1 and len(content.split()) >= 8:
             raise LineError("columns are separated by spaces, not tabs")
@@ -126,10 +128,10 @@ def parse_fields(content):
         raise LineError("CHROM is empty")
     if not pos.isdigit() or int(pos) < 1:
         raise LineError(f"POS '{pos[:40]}' is not a positive whole number")
-    if not _BASES.match(ref):
+    if ref not in _ONE_BASE and not _BASES.match(ref):
         raise LineError(f"REF '{ref[:40]}' is not made of the bases A, C, G, T, N")
     for a in alt.split(","):
-        if not (_BASES.match(a) or _SYMBOLIC.match(a)):
+        if not (a in _ONE_BASE or _BASES.match(a) or _SYMBOLIC.match(a)):
             raise LineError(f"ALT '{a[:40]}' is neither bases (A, C, G, T, N) nor a symbolic allele")
     return fields
 
