@@ -110,3 +110,30 @@ def test_contig_lengths_identify_grch37_and_it_is_lifted(tmp_path):
     assert info["GRCH38_POS"] == "7:140753336"
     assert "c.1799T>A" in info["CSQ"] and "BRAF" in info["GENE"]
     assert "rs113488022&ClinVar:13961" in info["CSQ"]
+
+
+def test_many_samples_long_info_odd_qual_filter_and_chr_names(tmp_path):
+    samples = [f"S{i:03d}" for i in range(150)]
+    long_info = "NOTE=" + "x" * 200_000
+    genotypes = "\t".join("0/1" if i % 3 else "1/1" for i in range(150))
+    header = ("##fileformat=VCFv4.4\n##reference=GRCh38\n"
+              "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(samples) + "\n")
+    lines = [f"chr17\t7674220\trs1\tC\tT\t-1\t0\t{long_info}\tGT\t{genotypes}",     # odd QUAL/FILTER
+             f"17\t7674223\t.\tG\tA,T,*\t.\t.\t.\tGT\t{genotypes}",                 # no chr, * allele
+             f"NC_000017.11\t7674221\t.\tC\t<DEL>\t50\tPASS\tSVTYPE=DEL;END=7674300\tGT\t{genotypes}"]
+    src = tmp_path / "cohort.vcf"
+    src.write_text(header + "\n".join(lines) + "\n")
+    result = annotate_file(src, tmp_path / "out")
+    assert result.variants == 3 and result.problems == 0
+    out = [l for l in Path(result.annot_path).read_text().splitlines() if not l.startswith("#")]
+    for before, after in zip(lines, out):
+        cols_before, cols_after = before.split("\t"), after.split("\t")
+        assert len(cols_after) == 9 + 150
+        # everything but INFO kept as it was: QUAL -1, FILTER 0, the 150 genotypes
+        assert cols_after[:7] + cols_after[8:] == cols_before[:7] + cols_before[8:]
+        assert cols_after[7].startswith(cols_before[7] if cols_before[7] != "." else "CSQ=")
+    info = info_of(result.annot_path)
+    assert info[("chr17", 7674220, "T")]["GENE"] == "TP53" and len(info[("chr17", 7674220, "T")]["NOTE"]) == 200_000
+    # the * allele (a deletion elsewhere on the haplotype) is not annotated, the others are
+    assert info[("17", 7674223, "A,T,*")]["MOST_SEVERE"].split(",")[2] == "."
+    assert "TP53" in info[("NC_000017.11", 7674221, "<DEL>")]["GENE"]
