@@ -13,7 +13,7 @@ def main(argv=None):
                     "$GAS_REFERENCE_DIR or <repo>/var/reference)")
     ap.add_argument("--mode", choices=("all", "most_severe"), default="all",
                     help="all transcripts (default) or the most severe one per ALT allele")
-    ap.add_argument("--gff", default=None, help="annotate against this GFF3 instead of GRCh38 data")
+    ap.add_argument("--gff", default=None, help="annotate against this GFF3 or GTF instead of GRCh38 data")
     ap.add_argument("--fasta", default=None, help="reference FASTA for --gff")
     ap.add_argument("--no-tsv", action="store_true", help="do not write <name>.annot.tsv")
     args = ap.parse_args(argv)

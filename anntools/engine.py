@@ -100,7 +100,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
     """Annotate one VCF; write <name>.annot.vcf, <name>.annot.tsv and <name>.vcf.count.log.
 
     mode: "all" (every transcript) or "most_severe" (one per ALT allele).
-    gff/fasta: annotate against a custom GFF3 (+ FASTA) instead of the installed GRCh38 data.
+    gff/fasta: annotate against a custom GFF3 or GTF (+ FASTA) instead of the installed GRCh38 data.
     Returns an AnnotationResult; raises NotAVcfError, UnsupportedBuildError or
     another AnnotationError with a message for the researcher (and .log_path).
     """

@@ -179,12 +179,12 @@ def mt_fasta(ref_dir):
 
 
 def from_gff(gff_path, fasta_path=None):
-    """A GeneIndex built in memory from a GFF3 (+ FASTA), for custom or test references."""
+    """A GeneIndex built in memory from a GFF3 or GTF (+ FASTA), for custom or test references."""
     from .build_index import make_index
-    from .gff import read_gff3
+    from .gff import read_gene_models
     key = ("gff", str(gff_path), str(fasta_path))
     if key not in _LOADED:
-        transcripts, lengths = read_gff3(gff_path)
+        transcripts, lengths = read_gene_models(gff_path)
         if fasta_path:
             import pysam
             if not Path(str(fasta_path) + ".fai").exists():
