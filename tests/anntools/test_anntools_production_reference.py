@@ -191,3 +191,45 @@ def test_a_bgzipped_vcf_without_index_is_indexed_into_the_reference_folder(tmp_p
 def test_clinvar_without_gene_models_is_refused(tmp_path):
     with pytest.raises(SystemExit, match="--gff3 or --gtf"):
         install(tmp_path, quiet=True, chains=False, clinvar=tmp_path / "c.vcf.gz")
+
+
+GENCODE_GTF = CSQ_CASES.parent / "gencode_v29_chr1_subset" / "gencode_human.gtf.gz"
+
+
+def _gtf_pieces(path):
+    """{transcript_id: {"exon": [(start0, end)], "CDS": [...], "stop_codon": [...]}} read plainly."""
+    out = {}
+    with gzip.open(path, "rt") as fh:
+        for line in fh:
+            f = line.split("\t")
+            if line.startswith("#") or len(f) < 9 or f[2] not in ("exon", "CDS", "stop_codon"):
+                continue
+            tid = f[8].split('transcript_id "')[1].split('"')[0]
+            out.setdefault(tid, {}).setdefault(f[2], []).append((int(f[3]) - 1, int(f[4])))
+    return out
+
+
+def test_a_real_gencode_gtf_gives_every_transcript_with_its_stop_codon_in_the_cds(tmp_path):
+    transcripts, _ = read_gene_models(GENCODE_GTF)
+    pieces = _gtf_pieces(GENCODE_GTF)
+    assert len(transcripts) == len(pieces) == 470
+    coding = 0
+    for t in transcripts:
+        p = pieces[t.name.split(".")[0]] if t.name.split(".")[0] in pieces else pieces[t.name]
+        assert list(zip(t.exon_starts, t.exon_ends)) == sorted(p["exon"])
+        if "CDS" in p:
+            coding += 1
+            ends = p["CDS"] + p.get("stop_codon", [])
+            assert (t.cds_start, t.cds_end) == (min(s for s, _ in ends), max(e for _, e in ends))
+    assert coding > 100
+    # annotated against the GTF (no FASTA): ENST00000342066.7 (SAMD11-201, + strand) has its first
+    # CDS row at 925,942-926,013 with phase 0, so 925,961 is c.20 (codon 7) in exon 2 of 14
+    src = write_vcf(tmp_path / "one.vcf", "chr1\t925961\t.\tG\tA\t.\t.\t.\n")
+    result = annotate_file(src, tmp_path / "out", gff=GENCODE_GTF)
+    rows = {r["Feature"]: r for r in csv.DictReader(open(result.tsv_path), delimiter="\t")}
+    mine = rows["ENST00000342066.7"]
+    assert (mine["SYMBOL"], mine["STRAND"], mine["EXON"], mine["HGVSc"], mine["Protein_position"]) == \
+        ("SAMD11", "1", "2/14", "c.20G>A", "7")
+    # no sequence given: the codon change is not guessed, and the entry says why
+    assert mine["Consequence"] == "coding_sequence_variant" and mine["Codons"] == ""
+    assert mine["NOTE"]
