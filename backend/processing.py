@@ -17,7 +17,7 @@ from typing import Callable
 from backend.bootstrap import Services
 from backend.domain import JobStatus, now, object_key
 from backend.ports import Message
-from backend.services import RESULT_PREFIX, job_page_url
+from backend.services import RESULT_PREFIX, job_page_url, upload_limit
 
 log = logging.getLogger("gas.processing")
 PROGRESS_EVERY = 1.0   # seconds between progress writes: the job store is not a log
@@ -42,7 +42,9 @@ def annotate_job(svc: Services, message: Message, annotate: Callable | None = No
         svc.inputs.get_to_file(job.input_key, str(local_input))
         out_dir = Path(work) / "out"
         out_dir.mkdir()
-        outcome = _run_engine(svc, job_id, annotate, local_input, out_dir, job.annotation_mode)
+        refusal = _over_free_limit(svc, job, local_input)
+        outcome = {"ok": False, "reason": refusal} if refusal else \
+            _run_engine(svc, job_id, annotate, local_input, out_dir, job.annotation_mode)
         log_key = result_key = None
         if outcome.get("log_path") and Path(outcome["log_path"]).is_file():
             log_key = _store(svc, job, outcome["log_path"])
@@ -60,6 +62,31 @@ def annotate_job(svc: Services, message: Message, annotate: Callable | None = No
     status = JobStatus.COMPLETED if outcome["ok"] else JobStatus.FAILED
     log.info("job %s: %s", job_id, status.value)
     svc.bus.job_results.publish({"job_id": job_id, "user_id": job.user_id, "status": status.value})
+
+
+def _over_free_limit(svc: Services, job, local_input: Path) -> str | None:
+    """Why a Free user's job is refused, or None: the limit is on the VCF text, so a gzipped
+    upload counts at its decompressed size (150 KiB of gzip can hold gigabytes of VCF)."""
+    from anntools.vcfio import open_binary
+
+    user = svc.users.get(job.user_id)
+    limit = upload_limit(svc, user) if user is not None else None
+    if limit is None:
+        return None
+    total = 0
+    try:
+        stream, raw = open_binary(str(local_input))
+        with raw:
+            while total <= limit:
+                block = stream.read(1 << 20)
+                if not block:
+                    return None
+                total += len(block)
+    except (OSError, EOFError):
+        return None   # not readable as gzip: the engine says what is wrong with it
+    return (f"{job.input_file_name} holds more than {limit / 1024:,.0f} KiB of VCF text once decompressed; "
+            f"Free accounts can annotate files up to {limit / 1024:,.0f} KiB, and a compressed file counts "
+            "at its decompressed size. Upgrade to Premium for files of any size.")
 
 
 def _claim(svc: Services, job_id: str, status: JobStatus, message: Message) -> bool:

@@ -67,11 +67,14 @@ def _row(label: str, value, row_id: str | None = None) -> html.Div:
 
 
 def _progress(job: Job):
+    # the words go under the bar: inside it, a short bar clips them ("220,000 / 2,0")
     if job.progress_total > 0:
         pct = min(100, round(100 * job.progress_done / job.progress_total))
-        return dbc.Progress(value=pct, label=f"{job.progress_done:,} / {job.progress_total:,}",
-                            striped=True, animated=True, style={"height": "1.4rem"})
-    return dbc.Progress(value=100, striped=True, animated=True, label="starting…", style={"height": "1.4rem"})
+        words = f"{job.progress_done:,} / {job.progress_total:,} variants ({pct}%)"
+    else:
+        pct, words = 100, "starting…"
+    return html.Div([dbc.Progress(value=pct, striped=True, animated=True, style={"height": "0.9rem"}),
+                     html.Div(words, className="form-text", id="progress-text")])
 
 
 def _result_value(job: Job, files: JobFiles):
@@ -80,7 +83,8 @@ def _result_value(job: Job, files: JobFiles):
         link = html.Span([html.A(result_name(job), href=f"/annotations/{job.job_id}/download/result", id="result-link"),
                           html.Span(" · ", className="text-muted"),
                           html.A(table_name(job), href=f"/annotations/{job.job_id}/download/table", id="table-link"),
-                          html.Span(" (a row per allele and transcript)", className="text-muted small")])
+                          html.Span(" (a row per allele" + (" and transcript)" if job.annotation_mode == "all" else ")"),
+                                    className="text-muted small")])
         if until is None:
             return link
         return html.Div([link, html.Div(["Free accounts can download results until ",

@@ -25,7 +25,7 @@ _MODE_CHOICES = (
 def _limit_text(limit: int | None) -> list:
     if limit is None:
         return ["Premium account: files of any size."]
-    return [f"Free account: files up to {limit / 1024:,.0f} KiB. ",
+    return [f"Free account: files up to {limit / 1024:,.0f} KiB (a gzipped file counts at its uncompressed size). ",
             html.A("Upgrade to Premium", href="/subscribe", id="limit-upgrade-link"), " for larger files."]
 
 

@@ -10,7 +10,7 @@ from dash import html
 from backend import services as usecases
 from backend.domain import ArchiveState
 from dashapp.context import services
-from dashapp.pages._billing import PRICE_TEXT, tier_badge
+from dashapp.pages._billing import PRICE_TEXT
 from dashapp.security import require_user
 from dashapp.views import page_header
 
@@ -29,7 +29,7 @@ def _premium(archived: int) -> html.Div:
         restoring = [html.P("You had no archived results; everything you run from now on stays downloadable.",
                             className="mb-0")]
     return dbc.Alert([
-        html.H2(["You are Premium ", tier_badge(True)], className="h4 alert-heading"),
+        html.H2("Welcome to Premium", className="h4 alert-heading"),
         html.P(f"Thank you. Your subscription ({PRICE_TEXT}) is active: upload files of any size, "
                "and every result stays downloadable.", className="mb-2"),
         *restoring,

@@ -130,7 +130,7 @@ def test_free_to_premium_journey(premium_service, page, shoot):
     page.wait_for_url(re.compile(r".*/subscribed$"))
     page.wait_for_selector("#subscribed-premium")
     text = page.inner_text("#subscribed-premium")
-    assert "You are Premium" in text and "Your archived results are being restored" in text
+    assert "Welcome to Premium" in text and "Your archived results are being restored" in text
     shoot(page, "premium-07-subscribed")
 
     # The archived result: "restoring" (the thaw takes 3 s), then the download link, without reloading.

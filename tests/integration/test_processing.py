@@ -1,12 +1,15 @@
 """The annotator and notifier handlers on the local adapters, with the real engine."""
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
-from backend import processing, services
+from backend import processing, services, subscriptions
 from backend.domain import JobStatus
 from backend.ports import Message
 from tests.conftest import SAMPLE_VCFS
+from tests.integration.test_premium import GOOD_CARD
 from workers import loop
 
 
@@ -140,3 +143,27 @@ def test_first_stop_request_finishes_the_current_message(svc, user):
     loop.run("t", svc.bus.annotator_queue, handler, lease_seconds=5, wait_seconds=1, stopping=stopping)
     assert seen == [{"n": 0}]
     assert svc.bus.annotator_queue.depth() == 2    # the handled one was deleted, the rest wait
+
+
+def test_a_free_users_gzip_counts_at_its_decompressed_size(svc, user, tmp_path):
+    # 2 MB of VCF text in a few KiB of gzip: under the Free upload limit, far over it decompressed
+    text = (SAMPLE_VCFS / "test.vcf").read_text()
+    header = "".join(l for l in text.splitlines(True) if l.startswith("#"))
+    body = "".join(l for l in text.splitlines(True) if not l.startswith("#"))
+    bomb = tmp_path / "many.vcf.gz"
+    bomb.write_bytes(gzip.compress((header + body * 60).encode()))
+    assert bomb.stat().st_size < svc.settings.free_user_max_upload
+    small = tmp_path / "small.vcf.gz"
+    small.write_bytes(gzip.compress(text.encode()))
+    refused, fine = _submit(svc, user, bomb), _submit(svc, user, small)
+    _run_annotator_once(svc, max_messages=2)
+    failed = svc.jobs.get(refused.job_id)
+    assert failed.status == JobStatus.FAILED and failed.result_key is None
+    assert failed.failure_reason.startswith("many.vcf.gz holds more than 150 KiB of VCF text once decompressed")
+    assert "Upgrade to Premium" in failed.failure_reason
+    assert svc.jobs.get(fine.job_id).status == JobStatus.COMPLETED
+    # the same file from a Premium user is annotated whole
+    assert subscriptions.upgrade(svc, user, GOOD_CARD) is True
+    again = _submit(svc, svc.users.get(user.id), bomb, name="many-again.vcf.gz")
+    _run_annotator_once(svc)
+    assert svc.jobs.get(again.job_id).progress_done == 350 * 60

@@ -106,7 +106,7 @@ def test_a_test_card_makes_the_user_premium_and_asks_for_a_restore(logged_in, sv
     assert restore_requests(svc) == 1
 
     page = render(logged_in, "/subscribed")
-    assert "You are Premium" in page and "no archived results" in page
+    assert "Welcome to Premium" in page and "no archived results" in page
 
 
 def test_the_plain_form_subscribes_too(logged_in, svc, user):
@@ -152,7 +152,7 @@ def test_a_payment_still_to_be_confirmed_waits_for_the_webhook(logged_in, svc, u
     payload, signature = event(svc, "invoice.paid", {"customer": "cus_pending"})
     assert webhook(logged_in, payload, signature).get_json() == {"result": "upgraded"}
     assert role(svc, user) == Role.PREMIUM.value and restore_requests(svc) == 1
-    assert "You are Premium" in render(logged_in, "/subscribed")
+    assert "Welcome to Premium" in render(logged_in, "/subscribed")
 
 
 # --- cancel ---------------------------------------------------------------------------------------
