@@ -26,7 +26,10 @@ def main(argv=None):
             print(f"log: {exc.log_path}", file=sys.stderr)
         return 2
     print(result.summary)
-    print(f"annotated VCF: {result.annot_path}\nlog: {result.log_path}")
+    print(f"annotated VCF: {result.annot_path}")
+    if result.tsv_path:
+        print(f"table (TSV): {result.tsv_path}")
+    print(f"log: {result.log_path}")
     return 0
 
 

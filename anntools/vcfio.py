@@ -46,11 +46,11 @@ def read_header(stream, name):
         head = stream.peek(4096)[:4096]
     except (OSError, EOFError) as exc:
         raise NotAVcfError(f"{name} could not be read as plain or gzip-compressed text ({exc}). "
-                           "Upload a VCF file (.vcf or .vcf.gz).") from None
+                           "Use a VCF file (.vcf or .vcf.gz).") from None
     if not head:
-        raise NotAVcfError(f"{name} is empty. Upload a VCF file with a header and variant lines.")
+        raise NotAVcfError(f"{name} is empty. Use a VCF file with a header and variant lines.")
     if _looks_binary(head):
-        raise NotAVcfError(f"{name} is a binary file, not a VCF. Upload a VCF (plain text, "
+        raise NotAVcfError(f"{name} is a binary file, not a VCF. Use a VCF (plain text, "
                            "or compressed with gzip/bgzip); BCF and BAM files are not accepted.")
     meta, n = [], 0
     for raw in stream:
@@ -66,8 +66,9 @@ def read_header(stream, name):
         break
     hint = "" if meta and meta[0].startswith("##fileformat=VCF") else \
         " It does not start with '##fileformat=VCF' either."
-    raise NotAVcfError(f"{name} is not a VCF: no '#CHROM POS ID REF ALT ...' header line was found "
-                       f"before line {n}.{hint} Upload a VCF file (version 3.3 to 4.4).")
+    where = f"line {n} is not a header line" if meta else "its first line is not a VCF header line"
+    raise NotAVcfError(f"{name} is not a VCF: {where}, and no '#CHROM POS ID REF ALT ...' header line "
+                       f"came before it.{hint} Use a VCF file (version 3.3 to 4.4).")
 
 
 _OLD_FORMAT = re.compile(r"##fileformat=VCFv[0-3]\.", re.I)
