@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from . import builds, index as gene_index, liftover, report
 from .annotator import TSV_COLUMNS, Annotator
-from .batch import SnvBatch
+from .batch import ChunkBatch
 from .config import chain_path, reference_dir
 from .errors import AnnotationError, NotAVcfError, UnsupportedBuildError
 from .vcfio import (LineError, count_data_lines, open_binary, parse_fields, read_header, split_eol,
@@ -180,7 +180,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
             # annotated at once (batch.py), then each line is written in order, the others
             # annotated one by one; one write call per chunk, not per line.
             buf, tsv_buf = [], []
-            annotate, batch = ann.annotate, SnvBatch(ann)
+            annotate, batch = ann.annotate, ChunkBatch(ann)
             lines_iter = iter(stream)
             while True:
                 chunk = list(islice(lines_iter, CHUNK))

@@ -11,6 +11,9 @@ from .consequence import shift_range
 from .terms import THREE, revcomp
 
 
+NOT_SHIFTED = "indel not shifted 3' (no reference sequence installed)"
+
+
 class _Outside(Exception):
     """A position beyond the transcript ends: no c. notation for it here."""
 
@@ -64,7 +67,7 @@ def _hgvs_c(m, s, e, ref, alt, seq):
             placements = shift_range(seq, m.t.chrom, s, e, alt)
             s, e, alt = placements[-1] if m.plus else placements[0]
         else:
-            note = "indel not shifted 3' (no reference sequence installed)"
+            note = NOT_SHIFTED
     if s < m.t.start or max(e, s + 1) > m.t.end:
         return "", note
     tx_alt = alt if m.plus else revcomp(alt)

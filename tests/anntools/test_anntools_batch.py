@@ -1,4 +1,4 @@
-"""The engine's chunked path (batch.py: a chunk's plain SNVs classified and written at once)
+"""The engine's chunked path (batch.py: a chunk's plain SNVs and indels classified and written at once)
 writes exactly what annotating each line on its own writes."""
 import random
 
@@ -6,7 +6,7 @@ import pytest
 
 from anntools import annotate_file
 from anntools.annotator import Annotator
-from anntools.batch import SnvBatch
+from anntools.batch import ChunkBatch
 from anntools.index import load
 from anntools.vcfio import parse_fields
 
@@ -23,9 +23,13 @@ def test_chunked_engine_matches_line_by_line(tmp_path, mode, hgvs):
                           ("MT", 1, 16_500)):
         for pos in sorted(rng.randrange(lo, hi) for _ in range(400)):
             ref = rng.choice("ACGT")
-            alt = rng.choice(["A", "C", "G", "T", "g", ref + "T", "C,G", "."])
+            alt = rng.choice(["A", "C", "G", "T", "g", ref + "T", ref + "ca", "C,G", ".", "del",
+                              "delins"])
             if alt == ref:
                 alt = "N"
+            elif alt in ("del", "delins"):   # 1 to 12 bases deleted, or replaced by 2
+                ref += "".join(rng.choice("ACGT") for _ in range(rng.randrange(1, 13)))
+                alt = ref[0] if alt == "del" else ref[0] + "GT"
             lines.append(f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\t.\t.\n")
     lines.append("zz9\t100\t.\tA\tC\t.\t.\t.\n")
     src = write_vcf(tmp_path / "mix.vcf", "".join(lines))
@@ -42,10 +46,14 @@ def test_chunked_engine_matches_line_by_line(tmp_path, mode, hgvs):
         want.append(add if fields[7] in (".", "") else fields[7] + ";" + add)
     assert got == want
     assert sum("intergenic_variant" in g for g in got) > 100
-    # the chunk path wrote the intronic and flanking SNVs itself
-    done = SnvBatch(Annotator(load(), mode=mode, hgvs=hgvs)).annotate(
+    # the chunk path wrote the intronic and flanking SNVs and indels itself
+    done = ChunkBatch(Annotator(load(), mode=mode, hgvs=hgvs)).annotate(
         [parse_fields(line.rstrip("\n")) for line in lines])
-    written = [d[0] for d in done if d is not None]
+    written = [(line.split("\t")[3:5], d[0]) for line, d in zip(lines, done) if d is not None]
+    indels = [w for (ref, alt), w in written if len(ref) != len(alt)]
     if mode == "all":
-        assert sum("REGION=intron" in w for w in written) > 50
-        assert sum("REGION=upstream" in w or "REGION=downstream" in w for w in written) > 5
+        assert sum("REGION=intron" in w for _, w in written) > 50
+        assert sum("REGION=upstream" in w or "REGION=downstream" in w for _, w in written) > 5
+        assert sum("REGION=intron" in w and ("del" in w or "ins" in w or not hgvs)
+                   for w in indels) > 20
+        assert sum("REGION=upstream" in w or "REGION=downstream" in w for w in indels) > 2
