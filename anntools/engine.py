@@ -16,14 +16,16 @@ CDS/UTR or intron -> codons from the spliced sequence; (CHROM, POS, REF, ALT)
 Coordinates: VCF POS is 1-based; everything inside is 0-based half-open
 [start, end), so POS p is base p-1, and an insertion is an empty span.
 
-It streams in chunks of CHUNK lines: a chunk is parsed, its plain SNVs annotated at
-once where no exon is near (batch.py: numpy pairs each SNV with its transcripts and
-classifies the pairs), then its lines go out in order (and TSV rows), the others
+It streams in chunks of CHUNK lines: a chunk is parsed, its plain SNVs and short indels
+annotated at once where no exon is near (batch.py: numpy pairs each variant with its
+transcripts and classifies the pairs), then its lines go out in order (and TSV rows), the others
 annotated one by one (annotator.py), so memory does not grow with the file; transcript
 models are built on first use and kept in a bounded cache. Lines that cannot be read are left out of the output (which stays a valid VCF) and
 listed in the log with their line numbers; a VCF 3.x header is rewritten as VCF 4.2.
 """
+import gc
 import os
+from contextlib import contextmanager
 from itertools import islice
 from dataclasses import dataclass, field
 
@@ -95,6 +97,27 @@ def _lifter(detected, ref):
     return lift
 
 
+@contextmanager
+def _rare_collections(young=20_000):
+    """Let the cyclic GC wait for more new objects: a chunk makes and drops hundreds of
+    thousands of short-lived lists and tuples, and at the default threshold (700) each of
+    thousands of collections also walks the annotator's caches. Cycles are still collected."""
+    before = gc.get_threshold()
+    gc.set_threshold(young, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _tsv_rows(heads, entries, counts):
+    """TSV rows: per line its head (CHROM..ALT and a tab) before each of its CSQ entries,
+    their fields tab-separated (entries hold no newline: CSQ values are cleaned)."""
+    cells = iter("\n".join(entries).replace("|", "\t").split("\n"))
+    return "".join(head + ("\n" + head).join(islice(cells, n)) + "\n"
+                   for head, n in zip(heads, counts))
+
+
 def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", tsv=True,
                   gff=None, fasta=None, hgvs=True):
     """Annotate one VCF; write <name>.annot.vcf, <name>.annot.tsv and <name>.vcf.count.log.
@@ -160,7 +183,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
         eol0 = split_eol(chrom_line)[1] or "\n"   # keep the file's own line ends
         with open(annot_path, "w", encoding="utf-8", errors="surrogateescape", newline="") as out, \
                 (open(tsv_path, "w", encoding="utf-8", errors="surrogateescape", newline="")
-                 if tsv else open(os.devnull, "w")) as tsv_fh:
+                 if tsv else open(os.devnull, "w")) as tsv_fh, _rare_collections():
             if tsv:
                 tsv_fh.write("\t".join(TSV_COLUMNS) + "\n")
             header, old_format = upgrade_header(meta)
@@ -176,40 +199,41 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                       f'InputBuild={detected.build if detected else "custom"},Mode={mode},'
                       f'GeneModels="{idx.gene_models}">{eol0}')
             out.write(chrom_line)
-            # Lines are read in chunks of CHUNK: parsed first, then the plain SNVs of the chunk
-            # annotated at once (batch.py), then each line is written in order, the others
-            # annotated one by one; one write call per chunk, not per line.
-            buf, tsv_buf = [], []
+            # Lines are read in chunks of CHUNK: decoded and parsed first, then the plain SNVs
+            # and indels of the chunk annotated at once (batch.py), then each line is written
+            # in order, the others annotated one by one; one write per chunk and file.
             annotate, batch = ann.annotate, ChunkBatch(ann)
             lines_iter = iter(stream)
             while True:
                 chunk = list(islice(lines_iter, CHUNK))
                 if not chunk:
                     break
-                # pass 1: decode and parse; items are (line, eol, fields or None, error or None)
+                # pass 1: parse; items are (content, line end, fields or None, error or None)
                 items, records = [], []
-                for raw_line in chunk:
-                    line = raw_line.decode("utf-8", "surrogateescape")
-                    if line[-1:] == "\n" and line[-2:-1] != "\r":   # most lines: split_eol inline
-                        content, eol = line[:-1], "\n"
-                    else:
-                        content, eol = split_eol(line)
-                    if not content.strip() or content.startswith("#"):
-                        items.append((line, eol, None, None))
+                text = b"".join(chunk).decode("utf-8", "surrogateescape").split("\n")
+                ends = ["\n"] * (len(text) - 1) + [""]   # the file's last line may have none
+                for content, eol in zip(text, ends):
+                    if content[-1:] == "\r" and eol:
+                        content, eol = content[:-1], "\r\n"
+                    if not content.strip() or content[0] == "#":
+                        items.append((content, eol, None, None))
                         continue
                     try:
                         fields = parse_fields(content)
                     except LineError as exc:
-                        items.append((line, eol, None, exc))
+                        items.append((content, eol, None, exc))
                         continue
-                    items.append((line, eol, fields, None))
+                    items.append((content, eol, fields, None))
                     records.append(fields)
+                if text[-1] == "":
+                    items.pop()   # after the last line end
                 done = iter(batch.annotate(records))
                 # pass 2: in file order, as one line at a time would
-                for line, eol, fields, error in items:
+                buf, tsv_heads, tsv_entries, tsv_counts = [], [], [], []
+                for content, eol, fields, error in items:
                     lineno += 1
                     if fields is None and error is None:
-                        buf.append(line)
+                        buf += content, eol
                         continue
                     lines += 1
                     try:
@@ -233,23 +257,18 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                         continue   # left out: the output stays a valid VCF; the log lists it
                     info = fields[7]
                     fields[7] = add if info in (".", "") else info + ";" + add
-                    buf.append("\t".join(fields) + eol)
+                    buf += "\t".join(fields), eol
                     if tsv and entries:
-                        head = "\t".join(fields[:5]) + "\t"
-                        # entries hold no newline (CSQ values are cleaned): two replaces per line
-                        body = "\n".join(entries).replace("|", "\t").replace("\n", "\n" + head)
-                        tsv_buf.append(head + body + "\n")
+                        tsv_heads.append("\t".join(fields[:5]) + "\t")
+                        tsv_entries += entries
+                        tsv_counts.append(len(entries))
                         rows.clear()
                     variants += 1
                     if progress and lines % step == 0:
                         progress(lines, max(total, lines))
-                out.writelines(buf)
-                buf.clear()
-                if tsv_buf:
-                    tsv_fh.writelines(tsv_buf)
-                    tsv_buf.clear()
-            out.writelines(buf)
-            tsv_fh.writelines(tsv_buf)
+                out.write("".join(buf))
+                if tsv_heads:
+                    tsv_fh.write(_tsv_rows(tsv_heads, tsv_entries, tsv_counts))
         if progress:
             progress(lines, lines)
     if not tsv and os.path.exists(tsv_path):
