@@ -12,7 +12,7 @@ from .hgvs import hgvs_c
 from .regions import RANK as REGION_RANK, allele_change
 from .terms import IMPACT, RANK, SEVERITY, revcomp
 from .txmodel import TxModel
-from .vcfio import LineError
+from .vcfio import LineError, UnplacedLine
 
 # Transcript models are kept for the current chromosome (sorted input reuses them)
 # and dropped when it changes, with a cap for unsorted input.
@@ -230,11 +230,11 @@ class Annotator:
         if self.lift is not None:
             hit = self.lift(name, pos0, pos0 + len(ref))
             if hit is None:
-                raise LineError(f"{name}:{fields[1]} has no place on GRCh38 (liftover chain gap)")
+                raise UnplacedLine(f"{name}:{fields[1]} has no place on GRCh38 (liftover chain gap)")
             chrom, s, _e, reverse = hit
             if reverse:
                 if any(len(a) != len(ref) for a in alts if a.isalpha()):
-                    raise LineError("an indel on a reversed liftover block cannot be placed on GRCh38")
+                    raise UnplacedLine("an indel on a reversed liftover block cannot be placed on GRCh38")
                 ref = revcomp(ref)
                 alts = [revcomp(a) if a.isalpha() else a for a in alts]
             pos0 = s

@@ -34,8 +34,8 @@ from .annotator import TSV_COLUMNS, Annotator
 from .batch import ChunkBatch
 from .config import chain_path, reference_dir
 from .errors import AnnotationError, NotAVcfError, UnsupportedBuildError
-from .vcfio import (LineError, count_data_lines, open_binary, parse_fields, read_header, split_eol,
-                    upgrade_header)
+from .vcfio import (LineError, UnplacedLine, count_data_lines, open_binary, parse_fields, read_header,
+                    split_eol, upgrade_header)
 
 VERSION = "0.2"
 MAX_LISTED_PROBLEMS = 1000
@@ -178,7 +178,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                         hgvs, lengths)
         total = count_data_lines(in_path) if progress else 0
         step = max(1, total // 100)
-        problems, n_problems, lines, variants = [], 0, 0, 0
+        problems, n_problems, n_unplaced, lines, variants = [], 0, 0, 0, 0
         rows = [] if tsv else None
         eol0 = split_eol(chrom_line)[1] or "\n"   # keep the file's own line ends
         with open(annot_path, "w", encoding="utf-8", errors="surrogateescape", newline="") as out, \
@@ -187,6 +187,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
             if tsv:
                 tsv_fh.write("\t".join(TSV_COLUMNS) + "\n")
             header, old_format = upgrade_header(meta)
+            zero_is_pass = bool(old_format) and "VCFv3" in old_format
             out.writelines(header)
             if old_format:
                 out.write(f'##anntools_input_fileformat="{old_format[2:]}: header lines rewritten '
@@ -246,6 +247,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                             add, entries = hit
                     except LineError as exc:
                         n_problems += 1
+                        n_unplaced += isinstance(exc, UnplacedLine)
                         if len(problems) < MAX_LISTED_PROBLEMS:
                             problems.append((lineno, str(exc)))
                         if variants == 0 and n_problems >= NOT_VCF_AFTER:
@@ -253,10 +255,12 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                             os.unlink(annot_path)
                             fail(NotAVcfError, f"{label} is not a readable VCF: its first "
                                  f"{NOT_VCF_AFTER} data lines could not be read (line {problems[0][0]}: "
-                                 f"{problems[0][1]}). Upload a VCF file (version 3.3 to 4.4).", detected)
+                                 f"{problems[0][1]}). Use a VCF file (version 3.3 to 4.4).", detected)
                         continue   # left out: the output stays a valid VCF; the log lists it
                     info = fields[7]
                     fields[7] = add if info in (".", "") else info + ";" + add
+                    if zero_is_pass and fields[6] == "0":
+                        fields[6] = "PASS"   # VCF 3.3 wrote 0 for "passed all filters"
                     buf += "\t".join(fields), eol
                     if tsv and entries:
                         tsv_heads.append("\t".join(fields[:5]) + "\t")
@@ -278,10 +282,14 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
     build_text = "custom gene models" if detected is None else \
         ("rCRS mitochondrion" if detected.build == "rCRS" else
          detected.build + (", lifted over" if lift else ""))
+    unreadable = n_problems - n_unplaced
     summary = (f"Annotated {variants} variant{'s' if variants != 1 else ''} on GRCh38 "
                f"(input: {build_text}"
                f"{'' if detected is None or detected.declared else ', assumed: the file names no build'}); "
-               f"{n_problems} line{'s' if n_problems != 1 else ''} could not be read.")
+               + (f"{n_unplaced} line{'s' if n_unplaced != 1 else ''} had no place on GRCh38 "
+                  "(liftover chain gaps); " if n_unplaced else "")
+               + f"{unreadable} line{'s' if unreadable != 1 else ''} could not be read."
+               + (" The file has no variant lines." if lines == 0 else ""))
     if gff:
         summary = summary.replace("on GRCh38 ", "")
     seq_chroms = sorted(c for c in idx.lengths if idx.seq.has(c))
@@ -294,7 +302,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
     report.write_log(log_path, name=label, status="COMPLETED", detected=detected, used_build=used,
                      gene_models=idx.gene_models, sequence=sequence,
                      known_source=idx.clinvar_source or None, counts=counts, problems=problems,
-                     n_problems=n_problems, message=summary)
+                     n_problems=n_problems, n_unplaced=n_unplaced, message=summary)
     return AnnotationResult(annot_path, log_path, variants, summary, "GRCh38",
                             detected.build if detected else "custom", n_problems,
                             dict(ann.region_counts), tsv_path if tsv else None,

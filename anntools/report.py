@@ -35,7 +35,7 @@ def _table(title, counts, order, labels=None):
 
 
 def write_log(path, *, name, status, detected=None, used_build=None, gene_models=None,
-              sequence=None, known_source=None, counts=None, problems=(), n_problems=0,
+              sequence=None, known_source=None, counts=None, problems=(), n_problems=0, n_unplaced=0,
               message=None):
     """Write the human-readable count log. `problems` is [(line number, reason)]."""
     out = [f"anntools annotation log for {name}", f"Status: {status}"]
@@ -54,7 +54,9 @@ def write_log(path, *, name, status, detected=None, used_build=None, gene_models
         out += ["", f"Data lines read: {counts['lines']}", f"Variants annotated: {counts['variants']}",
                 f"ALT alleles annotated: {counts['alleles']}",
                 f"ALT alleles matching a known variant: {counts['known']}",
-                f"Lines that could not be read: {n_problems}"]
+                f"Lines that could not be read: {n_problems - n_unplaced}"]
+        if n_unplaced:
+            out.append(f"Lines with no place on GRCh38 (liftover chain gaps): {n_unplaced}")
         out += _table("ALT alleles by most severe region:", counts["regions"], REGION_ORDER,
                       REGION_LABELS)
         out += _table("ALT alleles by most severe consequence (Sequence Ontology):",
@@ -62,7 +64,7 @@ def write_log(path, *, name, status, detected=None, used_build=None, gene_models
         out += _table("ALT alleles by impact (most severe consequence):", counts["impacts"],
                       IMPACTS, {k: "" for k in IMPACTS})
     if problems:
-        out += ["", "Lines that could not be read (line number: reason):"]
+        out += ["", "Lines left out of the annotated VCF (line number: reason):"]
         out += [f"  line {n}: {reason}" for n, reason in problems]
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("\n".join(out) + "\n")

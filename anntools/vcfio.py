@@ -20,6 +20,11 @@ class LineError(ValueError):
     """A data line that cannot be read; the message is the reason shown in the log."""
 
 
+class UnplacedLine(LineError):
+    """A line read well that has no place on GRCh38 (a liftover chain gap): the summary
+    counts these apart, since nothing is wrong with the researcher's file."""
+
+
 def open_binary(path):
     """The decompressed byte stream, and the raw file (for byte-based progress)."""
     raw = open(path, "rb")
@@ -71,15 +76,16 @@ def read_header(stream, name):
                        f"came before it.{hint} Use a VCF file (version 3.3 to 4.4).")
 
 
-_OLD_FORMAT = re.compile(r"##fileformat=VCFv[0-3]\.", re.I)
+# VCF 3.x, and 4.0 (which has no Number=A, used by the INFO lines anntools adds)
+_OLD_FORMAT = re.compile(r"##fileformat=VCFv([0-3]\.|4\.0\b)", re.I)
 # VCF 3.3 header lines: ##INFO=DP,1,Integer,"Total Depth" and ##FILTER=q10,"Quality below 10"
 _OLD_DEFINITION = re.compile(r'##(INFO|FORMAT)=([^<,][^,]*),([^,]*),([^,]*),"?(.*?)"?\s*\Z', re.I)
 _OLD_FILTER = re.compile(r'##FILTER=([^<,][^,]*),"?(.*?)"?\s*\Z', re.I)
 
 
 def upgrade_header(meta):
-    """Meta lines of a VCF 3.x header rewritten as VCF 4.2 (the output declares VCF 4 INFO
-    lines next to them); (lines, the input's fileformat line or None when nothing changed)."""
+    """Meta lines of a VCF 3.x or 4.0 header rewritten as VCF 4.2 (the output declares VCF 4.2
+    INFO lines next to them); (lines, the input's fileformat line or None when nothing changed)."""
     if not meta or not _OLD_FORMAT.match(meta[0]):
         return meta, None
     out = []

@@ -137,3 +137,9 @@ def test_many_samples_long_info_odd_qual_filter_and_chr_names(tmp_path):
     # the * allele (a deletion elsewhere on the haplotype) is not annotated, the others are
     assert info[("17", 7674223, "A,T,*")]["MOST_SEVERE"].split(",")[2] == "."
     assert "TP53" in info[("NC_000017.11", 7674221, "<DEL>")]["GENE"]
+
+
+def test_a_header_only_file_completes_and_says_it_had_no_variants(tmp_path):
+    result = annotate_file(write_vcf(tmp_path / "empty.vcf", ""), tmp_path)
+    assert result.variants == 0
+    assert result.summary.endswith("0 lines could not be read. The file has no variant lines.")

@@ -42,7 +42,10 @@ def test_annotated_header_declares_every_added_key(tmp_path):
     lines = Path(result.annot_path).read_text().splitlines()
     header = [h for h in lines if h.startswith("##")]
     original_header = [h for h in (SAMPLES / "test.vcf").read_text().splitlines() if h.startswith("##")]
-    assert header[: len(original_header)] == original_header
+    # the input's header is kept, declared VCF 4.2 (4.0 has no Number=A, which our INFO lines use)
+    assert original_header[0] == "##fileformat=VCFv4.0" and header[0] == "##fileformat=VCFv4.2"
+    assert header[1: len(original_header)] == original_header[1:]
+    assert '##anntools_input_fileformat="fileformat=VCFv4.0: header lines rewritten as VCF 4.2"' in header
     declared = {h.split("ID=")[1].split(",")[0] for h in header if h.startswith("##INFO=<")}
     added = {kv.split("=")[0] for line in lines if not line.startswith("#")
              for kv in line.split("\t")[7].split(";")[2:]}
@@ -67,11 +70,16 @@ def test_older_builds_are_lifted_over(tmp_path, name, build, annotated, gaps):
     result = annotate_file(SAMPLES / name, tmp_path)
     assert result.input_build == build
     assert result.variants == annotated
-    assert result.summary.startswith(f"Annotated {annotated} variants on GRCh38 (input: {build}, lifted over)")
+    # the lines in chain gaps were read well: the summary says where they went, not "unreadable"
+    n = len(gaps)
+    assert result.summary == (f"Annotated {annotated} variants on GRCh38 (input: {build}, lifted over); "
+                              f"{n} line{'s' if n > 1 else ''} had no place on GRCh38 (liftover chain "
+                              "gaps); 0 lines could not be read.")
     log = Path(result.log_path).read_text()
-    for n in gaps:
-        assert f"line {n}: " in log and "liftover chain gap" in log
-    assert f"Lines that could not be read: {len(gaps)}" in log
+    for line_no in gaps:
+        assert f"line {line_no}: " in log and "liftover chain gap" in log
+    assert "Lines that could not be read: 0" in log
+    assert f"Lines with no place on GRCh38 (liftover chain gaps): {n}" in log
     first = data_lines(result.annot_path)[0]
     assert "GRCH38_POS=" in first
 
@@ -80,6 +88,9 @@ def test_vcf_3_3_sample_comes_out_as_a_vcf_4_file_that_readers_take(tmp_path):
     result = annotate_file(SAMPLES / "premium_3.vcf", tmp_path)
     header = [h for h in Path(result.annot_path).read_text().splitlines() if h.startswith("##")]
     assert header[0] == "##fileformat=VCFv4.2"
+    # VCF 3.3 wrote FILTER 0 for "passed": the 4.2 output says PASS
+    assert {l.split("\t")[6] for l in data_lines(SAMPLES / "premium_3.vcf")} == {"0"}
+    assert {l.split("\t")[6] for l in data_lines(result.annot_path)} == {"PASS"}
     assert '##anntools_input_fileformat="fileformat=VCFv3.3: header lines rewritten as VCF 4.2"' in header
     assert '##INFO=<ID=DP,Number=1,Type=Integer,Description="Total Depth">' in header
     assert '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">' in header
