@@ -10,6 +10,16 @@ dagcomponentfuncs.JobLink = function (props) {
   );
 };
 
+// The input file's name, linking to its job: what a researcher looks for first, and on a
+// phone the column that stays in view.
+dagcomponentfuncs.FileLink = function (props) {
+  return React.createElement(
+    "a",
+    { href: "/annotations/" + encodeURIComponent(props.data.job_id), className: "file-link" },
+    props.value
+  );
+};
+
 var STATUS_CLASSES = {
   PENDING: "text-bg-secondary",
   RUNNING: "text-bg-primary",

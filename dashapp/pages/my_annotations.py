@@ -14,13 +14,15 @@ dash.register_page(__name__, path="/annotations", name="My annotations", title="
 REFRESH_MS = 3000
 
 COLUMNS = [
-    # JobLink and StatusBadge are in assets/dashAgGridComponentFunctions.js; they build
-    # elements with React, so the values are escaped.
-    {"field": "job_id", "headerName": "Request ID", "cellRenderer": "JobLink", "flex": 2.2, "minWidth": 350},
+    # FileLink, JobLink and StatusBadge are in assets/dashAgGridComponentFunctions.js; they
+    # build elements with React, so the values are escaped. File and status come first, so a
+    # phone shows them without scrolling sideways.
+    {"field": "input_file_name", "headerName": "Input file", "cellRenderer": "FileLink", "flex": 1.4,
+     "minWidth": 170},
+    {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "flex": 1, "minWidth": 130},
     {"field": "submit_time", "headerName": "Requested", "flex": 1.5, "minWidth": 230, "sort": "desc",
      "valueFormatter": {"function": "gasLocalTime(params.value)"}},
-    {"field": "input_file_name", "headerName": "Input file", "flex": 1.2, "minWidth": 160},
-    {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "flex": 1, "minWidth": 120},
+    {"field": "job_id", "headerName": "Request ID", "cellRenderer": "JobLink", "flex": 2.2, "minWidth": 350},
 ]
 
 
