@@ -113,6 +113,8 @@ def test_browser_flow(service_url, page, shoot, tmp_path, vcf_name, mode):
 
     page.goto(f"{service_url}/annotations")
     page.wait_for_selector(f"a.job-link:has-text('{job_id}')")
+    file_link = page.wait_for_selector(f"a.file-link:has-text('{vcf_name}')")   # first column: phones see it
+    assert file_link.get_attribute("href") == f"/annotations/{job_id}"
     page.wait_for_selector(".ag-row .status-badge:has-text('COMPLETED')")
     shoot(page, f"{tag}-08-my-annotations")
     assert list(SCREENSHOTS.glob(f"{tag}-*.png"))
