@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 from backend.bootstrap import Services
 from backend.domain import ANNOTATION_MODES, ArchiveState, Job, JobNotFound, JobStatus, UploadRejected, new_job_id, now, object_key

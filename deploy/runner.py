@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while not stopping and not _healthy(url):
         if procs["web"].poll() is not None or time.monotonic() > deadline:
-            print(f"The web app did not start (see the messages above); stopping GAS.", flush=True)
+            print("The web app did not start (see the messages above); stopping GAS.", flush=True)
             stopping, exit_code = True, 1
             break
         time.sleep(0.3)
