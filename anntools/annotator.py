@@ -30,7 +30,10 @@ def _vep_alleles(ref, alts):
 # the ten separators from BIOTYPE to Existing_variation: EXON..Codons all empty
 _NO_DETAIL = "|" * 10
 _PIPES15 = "|" * 15
-_CLEAN = str.maketrans({",": "&", ";": "_", "=": "_", " ": "_", "|": "/"})
+# every ASCII character in the table, most mapped to itself: str.translate pays for each
+# character it finds no entry for (a KeyError raised and cleared)
+_CLEAN = str.maketrans({chr(c): chr(c) for c in range(128)} |
+                       {",": "&", ";": "_", "=": "_", " ": "_", "|": "/"})
 
 
 _CLEANED = {}
