@@ -13,13 +13,6 @@ from bisect import bisect_right
 from .terms import MITO, STANDARD, translate
 
 
-def _hit(s, e, a, b):
-    """Does the change [s, e) (empty = insertion before s) touch bases [a, b)?"""
-    if e > s:
-        return s < b and a < e
-    return a < s < b
-
-
 def _splice(m, s, e):
     """Splice terms of the change for model m (genomic coordinates).
 

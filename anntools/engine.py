@@ -18,10 +18,11 @@ Coordinates: VCF POS is 1-based; everything inside is 0-based half-open
 
 It streams in chunks of CHUNK lines: a chunk is parsed, its plain SNVs and short indels
 annotated at once where no exon is near (batch.py: numpy pairs each variant with its
-transcripts and classifies the pairs), then its lines go out in order (and TSV rows), the others
-annotated one by one (annotator.py), so memory does not grow with the file; transcript
-models are built on first use and kept in a bounded cache. Lines that cannot be read are left out of the output (which stays a valid VCF) and
-listed in the log with their line numbers; a VCF 3.x header is rewritten as VCF 4.2.
+transcripts and classifies the pairs), then its lines go out in order (and TSV rows), the
+others annotated one by one (annotator.py), so memory does not grow with the file;
+transcript models are built on first use and kept in a bounded cache. Lines that cannot be
+read are left out of the output (which stays a valid VCF) and listed in the log with their
+line numbers; a VCF 3.x or 4.0 header is declared VCF 4.2.
 """
 import gc
 import os
@@ -30,7 +31,7 @@ from itertools import islice
 from dataclasses import dataclass, field
 
 from . import builds, index as gene_index, liftover, report
-from .annotator import TSV_COLUMNS, Annotator
+from .annotator import Annotator
 from .batch import ChunkBatch
 from .config import chain_path, reference_dir
 from .errors import AnnotationError, NotAVcfError, UnsupportedBuildError
@@ -110,14 +111,6 @@ def _rare_collections(young=20_000):
         gc.set_threshold(*before)
 
 
-def _tsv_rows(heads, entries, counts):
-    """TSV rows: per line its head (CHROM..ALT and a tab) before each of its CSQ entries,
-    their fields tab-separated (entries hold no newline: CSQ values are cleaned)."""
-    cells = iter("\n".join(entries).replace("|", "\t").split("\n"))
-    return "".join(head + ("\n" + head).join(islice(cells, n)) + "\n"
-                   for head, n in zip(heads, counts))
-
-
 def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", tsv=True,
                   gff=None, fasta=None, hgvs=True):
     """Annotate one VCF; write <name>.annot.vcf, <name>.annot.tsv and <name>.vcf.count.log.
@@ -185,7 +178,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                 (open(tsv_path, "w", encoding="utf-8", errors="surrogateescape", newline="")
                  if tsv else open(os.devnull, "w")) as tsv_fh, _rare_collections():
             if tsv:
-                tsv_fh.write("\t".join(TSV_COLUMNS) + "\n")
+                tsv_fh.write(report.TSV_HEADER)
             header, old_format = upgrade_header(meta)
             zero_is_pass = bool(old_format) and "VCFv3" in old_format
             out.writelines(header)
@@ -272,7 +265,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                         progress(lines, max(total, lines))
                 out.write("".join(buf))
                 if tsv_heads:
-                    tsv_fh.write(_tsv_rows(tsv_heads, tsv_entries, tsv_counts))
+                    tsv_fh.write(report.tsv_rows(tsv_heads, tsv_entries, tsv_counts))
         if progress:
             progress(lines, lines)
     if not tsv and os.path.exists(tsv_path):

@@ -1,4 +1,7 @@
 """The count log (<name>.vcf.count.log) and the header lines anntools adds to the VCF."""
+from itertools import islice
+
+from .annotator import TSV_COLUMNS
 from .effects import CSQ_FIELDS
 from .regions import REGION_LABELS, REGION_ORDER
 from .terms import IMPACTS, SEVERITY
@@ -70,12 +73,23 @@ def write_log(path, *, name, status, detected=None, used_build=None, gene_models
         fh.write("\n".join(out) + "\n")
 
 
+TSV_HEADER = "\t".join(TSV_COLUMNS) + "\n"
+
+
+def tsv_rows(heads, entries, counts):
+    """<name>.annot.tsv rows: per VCF line its head (CHROM..ALT and a tab) before each of its
+    `counts` CSQ entries, their fields tab-separated (entries hold no newline: CSQ values are
+    cleaned). The one way rows are made, by the engine and from a stored VCF alike."""
+    cells = iter("\n".join(entries).replace("|", "\t").split("\n"))
+    return "".join(head + ("\n" + head).join(islice(cells, n)) + "\n"
+                   for head, n in zip(heads, counts))
+
+
 def tsv_from_annotated_vcf(lines):
-    """The <name>.annot.tsv text, line by line, from the lines (bytes or str) of an
+    """The <name>.annot.tsv text, piece by piece, from the lines (bytes or str) of an
     <name>.annot.vcf: what annotate_file writes as the TSV, for a result kept only as
     its VCF (the web app serves the TSV this way). Streams; memory stays flat."""
-    from .annotator import TSV_COLUMNS
-    yield "\t".join(TSV_COLUMNS) + "\n"
+    yield TSV_HEADER
     for line in lines:
         if isinstance(line, bytes):
             line = line.decode("utf-8", "surrogateescape")
@@ -87,5 +101,5 @@ def tsv_from_annotated_vcf(lines):
         # ours is the last CSQ key: anntools appends its INFO after the file's own
         csq = next((kv[4:] for kv in reversed(fields[7].split(";")) if kv.startswith("CSQ=")), "")
         if csq:
-            head = "\t".join(fields[:5]) + "\t"
-            yield "".join(head + entry.replace("|", "\t") + "\n" for entry in csq.split(","))
+            entries = csq.split(",")
+            yield tsv_rows(["\t".join(fields[:5]) + "\t"], entries, [len(entries)])
