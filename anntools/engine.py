@@ -180,7 +180,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
             if tsv:
                 tsv_fh.write(report.TSV_HEADER)
             header, old_format = upgrade_header(meta)
-            zero_is_pass = bool(old_format) and "VCFv3" in old_format
+            vcf3 = bool(old_format) and "VCFv3" in old_format
             out.writelines(header)
             if old_format:
                 out.write(f'##anntools_input_fileformat="{old_format[2:]}: header lines rewritten '
@@ -252,8 +252,11 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                         continue   # left out: the output stays a valid VCF; the log lists it
                     info = fields[7]
                     fields[7] = add if info in (".", "") else info + ";" + add
-                    if zero_is_pass and fields[6] == "0":
-                        fields[6] = "PASS"   # VCF 3.3 wrote 0 for "passed all filters"
+                    if vcf3:   # VCF 3.3 wrote FILTER 0 for "passed all filters", QUAL -1 for missing
+                        if fields[6] == "0":
+                            fields[6] = "PASS"
+                        if fields[5] == "-1":
+                            fields[5] = "."
                     buf += "\t".join(fields), eol
                     if tsv and entries:
                         tsv_heads.append("\t".join(fields[:5]) + "\t")

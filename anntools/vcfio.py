@@ -69,11 +69,15 @@ def read_header(stream, name):
         if not line.strip():
             continue
         break
-    hint = "" if meta and meta[0].startswith("##fileformat=VCF") else \
+    if not meta:
+        raise NotAVcfError(f"{name} is not a VCF: it has no VCF header (a VCF starts with "
+                           "'##fileformat=VCFv4.x' and has a '#CHROM POS ID REF ALT ...' line before "
+                           "its variants). Use a VCF file (version 3.3 to 4.4).")
+    hint = "" if meta[0].startswith("##fileformat=VCF") else \
         " It does not start with '##fileformat=VCF' either."
-    where = f"line {n} is not a header line" if meta else "its first line is not a VCF header line"
-    raise NotAVcfError(f"{name} is not a VCF: {where}, and no '#CHROM POS ID REF ALT ...' header line "
-                       f"came before it.{hint} Use a VCF file (version 3.3 to 4.4).")
+    raise NotAVcfError(f"{name} is not a VCF: its header has no '#CHROM POS ID REF ALT ...' line "
+                       f"(line {n} is the first that is neither '##' meta nor '#CHROM').{hint} "
+                       "Use a VCF file (version 3.3 to 4.4).")
 
 
 # VCF 3.x, and 4.0 (which has no Number=A, used by the INFO lines anntools adds)

@@ -53,8 +53,16 @@ def test_text_without_vcf_header_fails(tmp_path):
     csv.write_text("name,age\nada,36\n" * 100)
     with pytest.raises(NotAVcfError) as err:
         annotate_file(csv, tmp_path)
-    assert "no '#CHROM POS ID REF ALT ...' header line" in str(err.value)
+    assert "table.vcf is not a VCF: it has no VCF header" in str(err.value)
     assert isinstance(err.value, AnnotationError)
+
+
+def test_meta_lines_without_chrom_line_name_the_line(tmp_path):
+    bad = tmp_path / "nochrom.vcf"
+    bad.write_text("##fileformat=VCFv4.2\n##source=x\n1\t100\t.\tA\tG\t.\t.\t.\n")
+    with pytest.raises(NotAVcfError) as err:
+        annotate_file(bad, tmp_path)
+    assert "its header has no '#CHROM POS ID REF ALT ...' line (line 3 is the first" in str(err.value)
 
 
 def test_header_then_garbage_fails_as_not_a_vcf(tmp_path):

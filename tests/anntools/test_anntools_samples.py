@@ -91,6 +91,11 @@ def test_vcf_3_3_sample_comes_out_as_a_vcf_4_file_that_readers_take(tmp_path):
     # VCF 3.3 wrote FILTER 0 for "passed": the 4.2 output says PASS
     assert {l.split("\t")[6] for l in data_lines(SAMPLES / "premium_3.vcf")} == {"0"}
     assert {l.split("\t")[6] for l in data_lines(result.annot_path)} == {"PASS"}
+    # and QUAL -1 for "missing": the 4.2 output says .
+    quals_in = [l.split("\t")[5] for l in data_lines(SAMPLES / "premium_3.vcf")]
+    quals_out = [l.split("\t")[5] for l in data_lines(result.annot_path)]
+    assert "-1" in quals_in and "-1" not in quals_out
+    assert set(quals_in) == {"-1"} and set(quals_out) == {"."} and len(quals_out) == 3429
     assert '##anntools_input_fileformat="fileformat=VCFv3.3: header lines rewritten as VCF 4.2"' in header
     assert '##INFO=<ID=DP,Number=1,Type=Integer,Description="Total Depth">' in header
     assert '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">' in header
