@@ -107,3 +107,32 @@ def detect(meta, chroms_seen=()):
             m = re.search(r"[^\s=,\"]*(" + dict(_PATTERNS)[build] + r")[^\s,\"]*", line, re.I)
             return Detected(build, (m.group(0) if m else line.strip())[:160], True)
     return Detected("GRCh38", "the header names no reference genome", False)
+
+
+# rCRS (NC_012920.1) is the mitochondrion of GRCh37 and GRCh38; NCBI36's assembly report
+# has none: its chrM was NC_001807, 16,571 bases.
+_MITOCHONDRION = {"rCRS": ("MT", 16569), "NCBI36": ("MT", 16571)}
+
+
+def contig_header_lines(build, meta, first_chrom, eol="\n"):
+    """##contig lines for a header that declares none, so that bcftools, pysam and GATK
+    read the annotated VCF without "contig not defined" warnings: the build's chromosomes,
+    named as the file names them (1 or chr1, MT or chrM). [] when the header has its own."""
+    if build not in _ASSEMBLY_FILES and build != "rCRS":
+        return []
+    if any(line.lower().startswith("##contig") for line in meta):
+        return []
+    contigs = [] if build == "rCRS" else \
+        [(s["name"], s["length"]) for s in sources.read_assembly(_ASSEMBLY_FILES[build])["sequences"]
+         if s["sequence_role"] == "assembled-molecule"]
+    if build in _MITOCHONDRION:
+        contigs.append(_MITOCHONDRION[build])
+    chr_style = (first_chrom or "").lower().startswith("chr")
+    mt_name = first_chrom if first_chrom and first_chrom.lower() in ("mt", "chrm", "chrmt", "m") else \
+        ("chrM" if chr_style else "MT")
+    assembly = "GRCh38" if build == "rCRS" else build
+    lines = []
+    for name, length in contigs:
+        shown = mt_name if name == "MT" else ("chr" + name if chr_style else name)
+        lines.append(f"##contig=<ID={shown},length={length},assembly={assembly}>{eol}")
+    return lines

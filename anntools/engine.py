@@ -35,11 +35,12 @@ from .annotator import Annotator
 from .batch import ChunkBatch
 from .config import chain_path, reference_dir
 from .errors import AnnotationError, NotAVcfError, UnsupportedBuildError
-from .vcfio import (LineError, UnplacedLine, count_data_lines, open_binary, parse_fields, read_header,
-                    split_eol, upgrade_header)
+from .vcfio import (LineError, UnplacedLine, count_data_lines, first_chrom, open_binary, parse_fields,
+                    read_header, split_eol, upgrade_header)
 
 VERSION = "0.2"
-MAX_LISTED_PROBLEMS = 1000
+MAX_LISTED_PROBLEMS = 1000   # in the log
+JOB_PAGE_PROBLEMS = 10       # in the result, for the job page
 # If this many data lines in a row from the start cannot be read, it is not a VCF.
 NOT_VCF_AFTER = 50
 # Builds the installed data annotates directly; rCRS is GRCh38's chrM (NC_012920.1).
@@ -62,6 +63,7 @@ class AnnotationResult:
     tsv_path: str = None           # <name>.annot.tsv, one row per ALT allele x transcript
     consequence_counts: dict = field(default_factory=dict)
     impact_counts: dict = field(default_factory=dict)
+    problem_lines: list = field(default_factory=list)   # the first [(line number, reason)] left out
 
 
 def output_name(in_path):
@@ -178,14 +180,16 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                 (open(tsv_path, "w", encoding="utf-8", errors="surrogateescape", newline="")
                  if tsv else open(os.devnull, "w")) as tsv_fh, _rare_collections():
             if tsv:
-                tsv_fh.write(report.TSV_HEADER)
+                tsv_fh.write(report.tsv_header(lifted=bool(lift)))
             header, old_format = upgrade_header(meta)
             vcf3 = bool(old_format) and "VCFv3" in old_format
             out.writelines(header)
+            if detected:
+                out.writelines(builds.contig_header_lines(detected.build, meta, first_chrom(stream), eol0))
             if old_format:
                 out.write(f'##anntools_input_fileformat="{old_format[2:]}: header lines rewritten '
                           f'as VCF 4.2"{eol0}')
-            out.writelines(h + eol0 for h in report.info_header_lines(VERSION, lifted=bool(lift)))
+            out.writelines(h + eol0 for h in report.info_header_lines(VERSION, detected.build if lift else None))
             out.write(f'##anntools_unreadable_lines="Data lines that could not be read are left out '
                       f'of this file; {name}.vcf.count.log lists each with its line number and '
                       f'the reason"{eol0}')
@@ -259,7 +263,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                             fields[5] = "."
                     buf += "\t".join(fields), eol
                     if tsv and entries:
-                        tsv_heads.append("\t".join(fields[:5]) + "\t")
+                        tsv_heads.append(report.tsv_head(fields, add if lift else ""))
                         tsv_entries += entries
                         tsv_counts.append(len(entries))
                         rows.clear()
@@ -273,6 +277,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
             progress(lines, lines)
     if not tsv and os.path.exists(tsv_path):
         os.unlink(tsv_path)
+    first_problems = problems[:JOB_PAGE_PROBLEMS]
     if n_problems > len(problems):
         problems.append(("...", f"and {n_problems - len(problems)} more lines not listed"))
     build_text = "custom gene models" if detected is None else \
@@ -302,4 +307,4 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
     return AnnotationResult(annot_path, log_path, variants, summary, "GRCh38",
                             detected.build if detected else "custom", n_problems,
                             dict(ann.region_counts), tsv_path if tsv else None,
-                            dict(ann.csq_counts), dict(ann.impact_counts))
+                            dict(ann.csq_counts), dict(ann.impact_counts), first_problems)

@@ -7,7 +7,8 @@ from .regions import REGION_LABELS, REGION_ORDER
 from .terms import IMPACTS, SEVERITY
 
 
-def info_header_lines(version, lifted=False):
+def info_header_lines(version, lifted_from=None):
+    """The header lines for what anntools adds; lifted_from: the input build, for lifted input."""
     fmt = "|".join(CSQ_FIELDS)
     lines = [
         f'##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from anntools '
@@ -21,9 +22,12 @@ def info_header_lines(version, lifted=False):
         'consequence of each ALT allele over all transcripts (anntools, VEP ranking)">',
         '##INFO=<ID=CYTOBAND,Number=1,Type=String,Description="Cytoband of POS, UCSC hg38 (anntools)">',
     ]
-    if lifted:
+    if lifted_from:
         lines.append('##INFO=<ID=GRCH38_POS,Number=1,Type=String,Description="CHROM:POS on GRCh38 '
                      'that the annotations refer to (lifted over by anntools)">')
+        lines.append(f'##anntools_coordinates="CHROM and POS are the input\'s, on {lifted_from}; '
+                     'the annotations (CSQ, GENE, REGION, CYTOBAND) are of the GRCh38 position in '
+                     'GRCH38_POS"')
     return lines
 
 
@@ -73,7 +77,20 @@ def write_log(path, *, name, status, detected=None, used_build=None, gene_models
         fh.write("\n".join(out) + "\n")
 
 
-TSV_HEADER = "\t".join(TSV_COLUMNS) + "\n"
+LIFTED_COLUMN = "GRCH38_POS"   # after ALT, for lifted input: where the annotations refer to
+
+
+def tsv_header(lifted=False):
+    columns = TSV_COLUMNS[:5] + ((LIFTED_COLUMN,) if lifted else ()) + TSV_COLUMNS[5:]
+    return "\t".join(columns) + "\n"
+
+
+def tsv_head(fields, info_added=""):
+    """A TSV row's first cells and a tab: CHROM..ALT, then GRCh38 CHROM:POS for lifted
+    input (the last INFO key anntools added; '' when the line was not lifted)."""
+    head = "\t".join(fields[:5]) + "\t"
+    at = info_added.rfind(LIFTED_COLUMN + "=")
+    return head if at < 0 else head + info_added[at + len(LIFTED_COLUMN) + 1:] + "\t"
 
 
 def tsv_rows(heads, entries, counts):
@@ -89,11 +106,14 @@ def tsv_from_annotated_vcf(lines):
     """The <name>.annot.tsv text, piece by piece, from the lines (bytes or str) of an
     <name>.annot.vcf: what annotate_file writes as the TSV, for a result kept only as
     its VCF (the web app serves the TSV this way). Streams; memory stays flat."""
-    yield TSV_HEADER
+    lifted = False
     for line in lines:
         if isinstance(line, bytes):
             line = line.decode("utf-8", "surrogateescape")
         if line.startswith("#"):
+            lifted = lifted or line.startswith(f"##INFO=<ID={LIFTED_COLUMN},")
+            if line.startswith("#CHROM"):
+                yield tsv_header(lifted)
             continue
         fields = line.rstrip("\r\n").split("\t", 8)
         if len(fields) < 8:
@@ -102,4 +122,4 @@ def tsv_from_annotated_vcf(lines):
         csq = next((kv[4:] for kv in reversed(fields[7].split(";")) if kv.startswith("CSQ=")), "")
         if csq:
             entries = csq.split(",")
-            yield tsv_rows(["\t".join(fields[:5]) + "\t"], entries, [len(entries)])
+            yield tsv_rows([tsv_head(fields, fields[7] if lifted else "")], entries, [len(entries)])

@@ -80,6 +80,14 @@ def read_header(stream, name):
                        "Use a VCF file (version 3.3 to 4.4).")
 
 
+def first_chrom(stream):
+    """CHROM of the first data line, read ahead without consuming it (None if not in the buffer)."""
+    for line in stream.peek(1 << 16).split(b"\n"):
+        if b"\t" in line and not line.startswith(b"#"):
+            return line.split(b"\t", 1)[0].decode("utf-8", "surrogateescape").strip()
+    return None
+
+
 # VCF 3.x, and 4.0 (which has no Number=A, used by the INFO lines anntools adds)
 _OLD_FORMAT = re.compile(r"##fileformat=VCFv([0-3]\.|4\.0\b)", re.I)
 # VCF 3.3 header lines: ##INFO=DP,1,Integer,"Total Depth" and ##FILTER=q10,"Quality below 10"

@@ -109,6 +109,46 @@ def test_vcf_3_3_sample_comes_out_as_a_vcf_4_file_that_readers_take(tmp_path):
     assert entries and all(len(e.split("|")) == len(fmt) for e in entries)
 
 
+# The samples declare no ##contig lines; the output declares the build's chromosomes as the file
+# names them, so readers do not warn "contig is not defined" (pysam writes that to stderr).
+@pytest.mark.parametrize("name,contig,length,assembly", [
+    ("free_1.vcf", "MT", 16569, "GRCh38"),          # rCRS: the GRCh38 mitochondrion
+    ("premium_3.vcf", "1", 247249719, "NCBI36"),   # lifted: the output keeps NCBI36 coordinates
+    ("premium_2.vcf", "1", 249250621, "GRCh37"),
+])
+def test_annotated_vcf_declares_the_contigs_of_its_build(tmp_path, capfd, name, contig, length, assembly):
+    result = annotate_file(SAMPLES / name, tmp_path)
+    capfd.readouterr()
+    with pysam.VariantFile(result.annot_path) as vcf:
+        chroms = {r.chrom for r in vcf}
+        declared = vcf.header.contigs
+        assert chroms <= set(declared)
+        assert declared[contig].length == length
+        assert f"##contig=<ID={contig},length={length},assembly={assembly}>" in str(vcf.header)
+    assert "not defined" not in capfd.readouterr().err
+
+
+def test_contig_lines_of_the_input_are_kept_and_none_added(tmp_path):
+    vcf = tmp_path / "chr.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n##contig=<ID=chr7,length=159345973>\n"
+                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                   "chr7\t140753336\t.\tA\tT\t.\t.\t.\n")
+    result = annotate_file(vcf, tmp_path / "out")
+    contigs = [h for h in Path(result.annot_path).read_text().splitlines() if h.startswith("##contig")]
+    assert contigs == ["##contig=<ID=chr7,length=159345973>"]
+
+
+def test_chr_named_input_gets_chr_named_contig_lines(tmp_path):
+    vcf = tmp_path / "chr.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                   "chr7\t140753336\t.\tA\tT\t.\t.\t.\nchrM\t3243\t.\tA\tG\t.\t.\t.\n")
+    result = annotate_file(vcf, tmp_path / "out")
+    contigs = [h for h in Path(result.annot_path).read_text().splitlines() if h.startswith("##contig")]
+    assert "##contig=<ID=chr7,length=159345973,assembly=GRCh38>" in contigs
+    assert "##contig=<ID=chrM,length=16569,assembly=GRCh38>" in contigs
+    assert len(contigs) == 25 and not any("ID=7," in c for c in contigs)
+
+
 def test_grch37_sample_build_is_detected_from_the_gatk_command_line(tmp_path):
     result = annotate_file(SAMPLES / "premium_2.vcf", tmp_path)
     assert "reference_sequence=/work/bio/resources/human_g1k_v37.fasta" in Path(result.log_path).read_text()
@@ -166,3 +206,20 @@ def test_tsv_rebuilt_from_the_annotated_vcf_is_the_engines_tsv(tmp_path, name):
     engine_tsv = Path(result.tsv_path).read_text()
     assert rebuilt == engine_tsv
     assert engine_tsv.count("\n") > result.variants   # a row per allele x transcript
+
+
+def test_lifted_tsv_rows_say_the_grch38_position_they_describe(tmp_path):
+    result = annotate_file(SAMPLES / "premium_3.vcf", tmp_path)
+    rows = [line.split("\t") for line in Path(result.tsv_path).read_text().splitlines()]
+    header, body = rows[0], rows[1:]
+    assert header[:7] == ["CHROM", "POS", "ID", "REF", "ALT", "GRCH38_POS", "Allele"]
+    assert all(len(r) == len(header) for r in body)
+    info = info_of(result.annot_path)
+    for r in body[:200]:
+        # the same GRCh38 position as the VCF line's INFO, on the same chromosome
+        assert r[5] == info[(r[0], int(r[1]), r[4])]["GRCH38_POS"]
+        assert r[5].split(":")[0] == r[0]
+    # NCBI36 coordinates move on GRCh38: most rows show a position other than POS
+    assert sum(r[5] != f"{r[0]}:{r[1]}" for r in body) > len(body) / 2
+    vcf_header = Path(result.annot_path).read_text().split("#CHROM")[0]
+    assert "CHROM and POS are the input's, on NCBI36" in vcf_header
