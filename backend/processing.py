@@ -17,7 +17,7 @@ from typing import Callable
 from backend.bootstrap import Services
 from backend.domain import JobStatus, now, object_key
 from backend.ports import Message
-from backend.services import RESULT_PREFIX, job_page_url, upload_limit
+from backend.services import RESULT_PREFIX, job_page_url, over_text_limit, text_limit_refusal, upload_limit
 
 log = logging.getLogger("gas.processing")
 PROGRESS_EVERY = 1.0   # seconds between progress writes: the job store is not a log
@@ -55,6 +55,7 @@ def annotate_job(svc: Services, message: Message, annotate: Callable | None = No
         svc.jobs.transition(job_id, JobStatus.RUNNING, JobStatus.COMPLETED, complete_time=now(),
                             result_key=result_key, log_key=log_key, summary=outcome["summary"],
                             consequence_counts=outcome["consequence_counts"],
+                            problem_lines=outcome["problem_lines"],
                             progress_done=outcome["variants"], progress_total=outcome["variants"])
     else:
         svc.jobs.transition(job_id, JobStatus.RUNNING, JobStatus.FAILED, complete_time=now(),
@@ -65,28 +66,15 @@ def annotate_job(svc: Services, message: Message, annotate: Callable | None = No
 
 
 def _over_free_limit(svc: Services, job, local_input: Path) -> str | None:
-    """Why a Free user's job is refused, or None: the limit is on the VCF text, so a gzipped
-    upload counts at its decompressed size (150 KiB of gzip can hold gigabytes of VCF)."""
-    from anntools.vcfio import open_binary
-
+    """Why a Free user's job is refused, or None. submit_job checks this too; a job queued
+    before its owner left Premium meets it here."""
     user = svc.users.get(job.user_id)
     limit = upload_limit(svc, user) if user is not None else None
     if limit is None:
         return None
-    total = 0
-    try:
-        stream, raw = open_binary(str(local_input))
-        with raw:
-            while total <= limit:
-                block = stream.read(1 << 20)
-                if not block:
-                    return None
-                total += len(block)
-    except (OSError, EOFError):
-        return None   # not readable as gzip: the engine says what is wrong with it
-    return (f"{job.input_file_name} holds more than {limit / 1024:,.0f} KiB of VCF text once decompressed; "
-            f"Free accounts can annotate files up to {limit / 1024:,.0f} KiB, and a compressed file counts "
-            "at its decompressed size. Upgrade to Premium for files of any size.")
+    with open(local_input, "rb") as fh:
+        head = fh.read(limit + 1)
+    return text_limit_refusal(job.input_file_name, limit) if over_text_limit(head, limit) else None
 
 
 def _claim(svc: Services, job_id: str, status: JobStatus, message: Message) -> bool:
@@ -126,6 +114,7 @@ def _run_engine(svc: Services, job_id: str, annotate: Callable, local_input: Pat
                                       "The team has the details; try again later or contact support."}
     return {"ok": True, "summary": result.summary, "variants": result.variants,
             "consequence_counts": dict(getattr(result, "consequence_counts", None) or {}) or None,
+            "problem_lines": [[int(n), str(reason)] for n, reason in getattr(result, "problem_lines", ())] or None,
             "annot_path": result.annot_path, "log_path": result.log_path}
 
 

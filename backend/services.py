@@ -6,6 +6,7 @@ exceptions into responses; the workers' use cases are in backend/processing.py.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -39,6 +40,33 @@ def upload_limit(svc: Services, user: User) -> int | None:
     return None if user.is_premium else svc.settings.free_user_max_upload
 
 
+def over_text_limit(head: bytes, limit: int) -> bool:
+    """Whether a file whose first limit+1 bytes are `head` holds more than `limit` bytes of
+    text: a gzip or bgzip file counts at its decompressed size (150 KiB of gzip can hold
+    gigabytes of VCF), decompressed only as far as the limit."""
+    if len(head) > limit:
+        return True
+    total, data = 0, head
+    if data[:2] != b"\x1f\x8b":
+        return False
+    try:
+        while data[:2] == b"\x1f\x8b" and total <= limit:   # bgzip: one gzip member per block
+            member = zlib.decompressobj(wbits=31)
+            total += len(member.decompress(data, limit + 1 - total))
+            if member.unconsumed_tail:
+                return True   # stopped at the limit with input left
+            data = member.unused_data
+    except zlib.error:
+        return False   # not valid gzip: the engine says what is wrong with it
+    return total > limit
+
+
+def text_limit_refusal(name: str, limit: int) -> str:
+    return (f"{name} holds more than {limit / 1024:,.0f} KiB of VCF text once decompressed; Free "
+            f"accounts can annotate files up to {limit / 1024:,.0f} KiB, and a compressed file counts "
+            "at its decompressed size. Upgrade to Premium for files of any size.")
+
+
 def start_upload(svc: Services, user: User, file_name: str, size: int | None = None) -> UploadTicket:
     """A job id and a signed form to send the input file straight to the object store."""
     name = safe_file_name(file_name)
@@ -70,6 +98,10 @@ def submit_job(svc: Services, user: User, job_id: str, file_name: str, mode: str
         raise UploadRejected("We did not receive the file. Choose it again and press Submit.")
     if svc.jobs.get(job_id) is not None:
         raise UploadRejected("This upload was submitted already.")
+    limit = upload_limit(svc, user)
+    if limit is not None and over_text_limit(svc.inputs.read_bytes(key, limit + 1), limit):
+        svc.inputs.delete(key)   # no job holds it: choosing a smaller file starts a new upload
+        raise UploadRejected(text_limit_refusal(name, limit))
     job = Job(job_id=job_id, user_id=user.id, input_file_name=name, input_key=key, submit_time=now(),
               annotation_mode=mode)
     svc.jobs.create(job)

@@ -6,7 +6,7 @@ import gzip
 import pytest
 
 from backend import processing, services, subscriptions
-from backend.domain import JobStatus
+from backend.domain import JobStatus, UploadRejected
 from backend.ports import Message
 from tests.conftest import SAMPLE_VCFS
 from tests.integration.test_premium import GOOD_CARD
@@ -155,15 +155,37 @@ def test_a_free_users_gzip_counts_at_its_decompressed_size(svc, user, tmp_path):
     assert bomb.stat().st_size < svc.settings.free_user_max_upload
     small = tmp_path / "small.vcf.gz"
     small.write_bytes(gzip.compress(text.encode()))
-    refused, fine = _submit(svc, user, bomb), _submit(svc, user, small)
-    _run_annotator_once(svc, max_messages=2)
-    failed = svc.jobs.get(refused.job_id)
-    assert failed.status == JobStatus.FAILED and failed.result_key is None
-    assert failed.failure_reason.startswith("many.vcf.gz holds more than 150 KiB of VCF text once decompressed")
-    assert "Upgrade to Premium" in failed.failure_reason
+    # refused when submitted, before any job is made or queued
+    ticket = services.start_upload(svc, user, bomb.name)
+    svc.inputs.put_file(ticket.form.fields["key"], str(bomb))
+    with pytest.raises(UploadRejected) as refused:
+        services.submit_job(svc, user, ticket.job_id, ticket.file_name)
+    assert str(refused.value).startswith("many.vcf.gz holds more than 150 KiB of VCF text once decompressed")
+    assert "Upgrade to Premium" in str(refused.value)
+    assert svc.jobs.get(ticket.job_id) is None and svc.bus.annotator_queue.depth() == 0
+    fine = _submit(svc, user, small)
+    _run_annotator_once(svc)
     assert svc.jobs.get(fine.job_id).status == JobStatus.COMPLETED
     # the same file from a Premium user is annotated whole
     assert subscriptions.upgrade(svc, user, GOOD_CARD) is True
     again = _submit(svc, svc.users.get(user.id), bomb, name="many-again.vcf.gz")
     _run_annotator_once(svc)
     assert svc.jobs.get(again.job_id).progress_done == 350 * 60
+    # queued while Premium, run after the subscription ended: the worker refuses it
+    queued = _submit(svc, svc.users.get(user.id), bomb, name="many-late.vcf.gz")
+    subscriptions.make_free(svc, user.id)
+    _run_annotator_once(svc)
+    failed = svc.jobs.get(queued.job_id)
+    assert failed.status == JobStatus.FAILED and failed.result_key is None
+    assert failed.failure_reason.startswith("many-late.vcf.gz holds more than 150 KiB of VCF text")
+
+
+@pytest.mark.parametrize("make", [
+    lambda text: gzip.compress(text),                                       # one gzip member
+    lambda text: b"".join(gzip.compress(text[i:i + 60_000]) for i in range(0, len(text), 60_000)),
+])                                                                           # many, as bgzip writes
+def test_the_text_limit_counts_every_gzip_member(make):
+    text = b"x" * 200_000
+    assert services.over_text_limit(make(text), 150 * 1024) is True
+    assert services.over_text_limit(make(text[:150 * 1024]), 150 * 1024) is False
+    assert services.over_text_limit(text[:150 * 1024 + 1], 150 * 1024) is True   # plain text
