@@ -45,6 +45,7 @@ class Job:
     progress_total: int = 0
     summary: str | None = None                 # one line a person reads: build used, counts
     consequence_counts: dict | None = None     # ALT alleles by most severe SO consequence
+    problem_lines: list | None = None          # the first [line number, reason] left out; the log has all
     annotation_mode: str = "all"               # anntools mode: "all" transcripts or "most_severe"
     archive_state: ArchiveState = ArchiveState.HOT
     results_file_archive_id: str | None = None
@@ -62,6 +63,8 @@ class Job:
         d["archive_state"] = ArchiveState(d.get("archive_state") or "hot")
         if d.get("consequence_counts"):   # stores may hand numbers back as Decimal
             d["consequence_counts"] = {str(k): int(v) for k, v in d["consequence_counts"].items()}
+        if d.get("problem_lines"):
+            d["problem_lines"] = [[int(n), str(reason)] for n, reason in d["problem_lines"]]
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
 

@@ -102,6 +102,15 @@ def _result_value(job: Job, files: JobFiles):
                       "The input and the log stay available."], className="text-muted", id="result-upgrade")
 
 
+def _problem_lines(job: Job, files: JobFiles) -> html.Div:
+    """The first lines of the input that were not annotated, each with its number and why."""
+    items = [html.Li([html.Span(f"line {n}: ", className="fw-semibold"), reason])
+             for n, reason in job.problem_lines]
+    more = "The log lists every line left out and why." if files.log_available else ""
+    return html.Div([html.Ul(items, className="mb-1 ps-3 small", id="problem-lines"),
+                     html.Div(more, className="form-text")])
+
+
 def job_details(job: Job, files: JobFiles) -> dbc.Card:
     rows = [
         _row("Request ID", html.Code(job.job_id)),
@@ -114,6 +123,8 @@ def job_details(job: Job, files: JobFiles) -> dbc.Card:
         rows.append(_row("Progress", _progress(job)))
     if job.summary:
         rows.append(_row("Summary", job.summary))
+    if job.problem_lines:
+        rows.append(_row("Lines left out", _problem_lines(job, files)))
     if job.status == JobStatus.FAILED:
         rows.append(_row("Reason", dbc.Alert(job.failure_reason or "The annotation failed.",
                                             color="danger", class_name="mb-0 py-2")))

@@ -222,3 +222,21 @@ def test_results_table_is_the_annotated_vcf_as_tsv_within_the_free_window(logged
     # past the Free window the table goes with the VCF: back to the job page, which offers the upgrade
     svc.jobs.update(job_id, complete_time=done - svc.settings.free_user_data_retention - 1)
     assert logged_in.get(f"/annotations/{job_id}/download/table").headers["Location"] == f"/annotations/{job_id}"
+
+
+def test_the_job_page_names_the_lines_left_out(logged_in, svc):
+    from backend import processing
+    from backend.ports import Message
+    bad_lines = (b"chr1\tabc\t.\tA\tG\t.\t.\t.\n"                       # line 4
+                 b"chr1\t200\t.\t<b>oops</b>\tG\t.\t.\t.\n"             # line 5: markup stays text
+                 b"chr1\t300\t.\tC\tT\t.\t.\t.\n")
+    job_id = upload(logged_in, VCF + bad_lines)["job_id"]
+    processing.annotate_job(svc, Message({"job_id": job_id}, "m1", "r1"))
+    job = svc.jobs.get(job_id)
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    assert job.problem_lines == [[4, "POS 'abc' is not a positive whole number"],
+                                 [5, "REF '<b>oops</b>' is not made of the bases A, C, G, T, N"]]
+    page = json.dumps(json.loads(render(logged_in, f"/annotations/{job_id}")))
+    assert "Lines left out" in page and "line 4: " in page and "POS 'abc' is not a positive whole number" in page
+    assert "REF '<b>oops</b>' is not made of" in page   # a string child: React shows it as text
+    assert "The log lists every line left out" in page
