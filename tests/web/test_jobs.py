@@ -240,3 +240,18 @@ def test_the_job_page_names_the_lines_left_out(logged_in, svc):
     assert "Lines left out" in page and "line 4: " in page and "POS 'abc' is not a positive whole number" in page
     assert "REF '<b>oops</b>' is not made of" in page   # a string child: React shows it as text
     assert "The log lists every line left out" in page
+
+
+def test_a_gzip_that_decompresses_past_the_free_limit_is_refused_at_submit(logged_in, svc):
+    import gzip
+    body = VCF + b"chr1\t300\t.\tC\tT\t.\t.\t.\n" * 20_000            # ~460 KiB of text
+    packed = gzip.compress(body)
+    assert len(packed) < svc.settings.free_user_max_upload < len(body)
+    ticket = post_json(logged_in, "/api/uploads", {"file_name": "big.vcf.gz", "size": len(packed)}).get_json()
+    sent = logged_in.post(ticket["url"], data={**ticket["fields"], ticket["file_field"]: (io.BytesIO(packed), "big.vcf.gz")},
+                          content_type="multipart/form-data")
+    assert sent.status_code == 204
+    job = post_json(logged_in, "/api/jobs", {"job_id": ticket["job_id"], "file_name": ticket["file_name"]})
+    assert job.status_code == 400
+    assert job.get_json()["error"].startswith("big.vcf.gz holds more than 150 KiB of VCF text once decompressed")
+    assert svc.jobs.get(ticket["job_id"]) is None
