@@ -7,9 +7,12 @@ from flask_login import current_user
 dash.register_page(__name__, path="/", name="Home", title="GAS · Genomics Annotation Service", order=0)
 
 STEPS = [
-    ("Upload a VCF", "Plain or gzipped VCF, version 3.3 to 4.4. The file goes straight to storage."),
-    ("We annotate it", "Each ALT allele gets its genes, transcripts, region, exon number and cytoband."),
-    ("Download the result", "An annotated VCF and a log with counts, linked from the job page and emailed to you."),
+    ("Upload a VCF", "Plain or gzipped VCF, version 3.3 to 4.4, on GRCh38; GRCh37 and NCBI36 files "
+                     "are lifted over. The file goes straight to storage."),
+    ("We annotate it", "Each ALT allele gets its genes and transcripts (MANE Select flagged), Sequence "
+                       "Ontology consequence and impact, HGVS c. and p., ClinVar significance and cytoband."),
+    ("Download the result", "An annotated VCF (VEP-style CSQ), a table with a row per allele and transcript, "
+                            "and a log with counts, linked from the job page and emailed to you."),
 ]
 
 
