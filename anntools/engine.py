@@ -34,9 +34,9 @@ from . import builds, index as gene_index, liftover, report
 from .annotator import Annotator
 from .batch import ChunkBatch
 from .config import chain_path, reference_dir
-from .errors import AnnotationError, NotAVcfError, UnsupportedBuildError
-from .vcfio import (LineError, UnplacedLine, count_data_lines, first_chrom, open_binary, parse_fields,
-                    read_header, split_eol, upgrade_header)
+from .errors import AnnotationError, DamagedFileError, NotAVcfError, UnsupportedBuildError
+from .vcfio import (READ_ERRORS, LineError, LinesRead, UnplacedLine, count_data_lines, damaged_message,
+                    first_chrom, open_binary, parse_fields, read_header, split_eol, upgrade_header)
 
 VERSION = "0.2"
 MAX_LISTED_PROBLEMS = 1000   # in the log
@@ -201,9 +201,14 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
             # and indels of the chunk annotated at once (batch.py), then each line is written
             # in order, the others annotated one by one; one write per chunk and file.
             annotate, batch = ann.annotate, ChunkBatch(ann)
-            lines_iter = iter(stream)
+            header_lines, read = lineno, LinesRead(stream)
+            lines_iter, damaged = iter(read), None
             while True:
-                chunk = list(islice(lines_iter, CHUNK))
+                try:
+                    chunk = list(islice(lines_iter, CHUNK))
+                except READ_ERRORS as exc:
+                    damaged = exc
+                    break
                 if not chunk:
                     break
                 # pass 1: parse; items are (content, line end, fields or None, error or None)
@@ -273,6 +278,11 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                 out.write("".join(buf))
                 if tsv_heads:
                     tsv_fh.write(report.tsv_rows(tsv_heads, tsv_entries, tsv_counts))
+        if damaged is not None:
+            for path in (annot_path, tsv_path):
+                if os.path.exists(path):
+                    os.unlink(path)
+            fail(DamagedFileError, damaged_message(label, damaged, header_lines + read.count), detected)
         if progress:
             progress(lines, lines)
     if not tsv and os.path.exists(tsv_path):

@@ -23,3 +23,7 @@ class UnsupportedBuildError(AnnotationError):
 
 class ReferenceDataMissing(AnnotationError):
     """The engine's index has not been built yet (run install_reference)."""
+
+
+class DamagedFileError(AnnotationError):
+    """The compressed input breaks off or fails its check partway: no partial result is kept."""

@@ -6,8 +6,13 @@ input bytes exactly, whatever the encoding; CR of CRLF ends is kept with the lin
 import gzip
 import io
 import re
+import zlib
 
 from .errors import NotAVcfError
+
+# What reading a damaged gzip raises: EOFError when it breaks off, BadGzipFile (an OSError)
+# or zlib.error when a block fails its check.
+READ_ERRORS = (EOFError, OSError, zlib.error)
 
 _BASES = re.compile(r"[ACGTNacgtn]+\Z")
 _ONE_BASE = frozenset("ACGTNacgtn")   # most REF and ALT: checked without the regex
@@ -49,7 +54,12 @@ def read_header(stream, name):
     """
     try:
         head = stream.peek(4096)[:4096]
-    except (OSError, EOFError) as exc:
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        if stream.raw.__class__ is gzip.GzipFile and not isinstance(exc, gzip.BadGzipFile):
+            raise NotAVcfError(damaged_message(name, exc, None)) from None
+        raise NotAVcfError(f"{name} could not be read as plain or gzip-compressed text ({exc}). "
+                           "Use a VCF file (.vcf or .vcf.gz).") from None
+    except OSError as exc:
         raise NotAVcfError(f"{name} could not be read as plain or gzip-compressed text ({exc}). "
                            "Use a VCF file (.vcf or .vcf.gz).") from None
     if not head:
@@ -78,6 +88,26 @@ def read_header(stream, name):
     raise NotAVcfError(f"{name} is not a VCF: its header has no '#CHROM POS ID REF ALT ...' line "
                        f"(line {n} is the first that is neither '##' meta nor '#CHROM').{hint} "
                        "Use a VCF file (version 3.3 to 4.4).")
+
+
+class LinesRead:
+    """The stream's lines, counting those read whole, so a damaged file can say where it broke."""
+
+    def __init__(self, stream):
+        self.stream, self.count = stream, 0
+
+    def __iter__(self):
+        for line in self.stream:
+            self.count += 1
+            yield line
+
+
+def damaged_message(name, exc, last_good_line):
+    what = "breaks off" if isinstance(exc, EOFError) else f"fails its integrity check ({exc})"
+    where = "near its start" if last_good_line is None else f"after line {last_good_line:,}"
+    return (f"{name} is damaged: its compressed data {what} {where}, so the "
+            "rest of the file cannot be read. No results are kept from part of a file: compress "
+            "the VCF again (gzip or bgzip), check it opens (zcat or bcftools view), and submit it again.")
 
 
 def first_chrom(stream):

@@ -1,12 +1,14 @@
 """Input handling: malformed lines, not-a-VCF, gzip, CRLF, progress, unknown build."""
 import gzip
+import random
+import re
 import time
 from pathlib import Path
 
 import pysam
 import pytest
 
-from anntools import AnnotationError, NotAVcfError, annotate_file
+from anntools import AnnotationError, DamagedFileError, NotAVcfError, annotate_file
 
 from .conftest import SAMPLES, info_of, write_vcf
 
@@ -80,6 +82,51 @@ def test_gzip_input(tmp_path, suffix):
     assert result.variants == 350
     assert Path(result.annot_path).name == "test.annot.vcf"
     assert Path(result.log_path).name == "test.vcf.count.log"
+
+
+def _many_lines(n):
+    # random IDs keep the gzip large, so that half of it is well past the first lines
+    rng = random.Random(7)
+    return "".join(f"17\t{7_600_000 + i}\tid{rng.getrandbits(64):016x}\tC\tT\t.\t.\tDP={i}\n"
+                   for i in range(n))
+
+
+@pytest.mark.parametrize("damage", ["truncated gzip", "truncated bgzip", "flipped byte"])
+def test_a_damaged_gzip_fails_plainly_and_leaves_no_partial_results(tmp_path, damage):
+    text = write_vcf(tmp_path / "plain.vcf", _many_lines(60_000)).read_bytes()
+    src = tmp_path / "big.vcf.gz"
+    if damage == "truncated bgzip":
+        with pysam.BGZFile(str(src), "wb") as out:
+            out.write(text)
+    else:
+        src.write_bytes(gzip.compress(text))
+    packed = src.read_bytes()
+    if damage == "flipped byte":
+        at = len(packed) * 3 // 4
+        packed = packed[:at] + bytes([packed[at] ^ 0xFF]) + packed[at + 1:]
+    else:
+        packed = packed[: len(packed) // 2]
+    src.write_bytes(packed)
+    out_dir = tmp_path / "out"
+    with pytest.raises(DamagedFileError) as err:
+        annotate_file(src, out_dir)
+    message = str(err.value)
+    assert message.startswith("big.vcf.gz is damaged: its compressed data ")
+    assert ("breaks off" in message) if damage.startswith("truncated") else ("fails its integrity check" in message)
+    # the line it names was read whole, and it is past the first lines
+    last_good = int(re.search(r"after line ([\d,]+), so", message).group(1).replace(",", ""))
+    assert 1_000 < last_good < 60_003   # 3 header lines, then 60,000 variants
+    # no partial annotated VCF or table that looks complete; the log says what happened
+    assert sorted(p.name for p in out_dir.iterdir()) == ["big.vcf.count.log"]
+    assert "Status: FAILED" in (out_dir / "big.vcf.count.log").read_text()
+
+
+def test_a_gzip_broken_off_near_its_start_says_so(tmp_path):
+    src = tmp_path / "short.vcf.gz"
+    src.write_bytes(gzip.compress((SAMPLES / "test.vcf").read_bytes())[:1000])   # of 1,929 bytes
+    with pytest.raises(NotAVcfError) as err:
+        annotate_file(src, tmp_path / "out")
+    assert str(err.value).startswith("short.vcf.gz is damaged: its compressed data breaks off near its start")
 
 
 def test_crlf_and_lowercase_are_kept(tmp_path):
