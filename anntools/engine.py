@@ -47,6 +47,8 @@ NOT_VCF_AFTER = 50
 DIRECT_BUILDS = ("GRCh38", "rCRS")
 CHAINS = {"GRCh37": "hg19ToHg38.over.chain", "NCBI36": "hg18ToHg38.over.chain"}
 MODES = ("all", "most_severe")
+HEADER_IN_BODY = LineError("a header line among the variant lines (header lines, '##...' and "
+                           "'#CHROM', come before the first variant)")
 CHUNK = 2000   # lines read, classified and written together (memory stays flat)
 
 
@@ -126,7 +128,13 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
         raise ValueError(f"mode must be one of {MODES}")
     in_path = str(in_path)
     name = output_name(in_path)
-    os.makedirs(out_dir, exist_ok=True)
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+        if not os.access(out_dir, os.W_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
+        raise AnnotationError(f"The output folder {out_dir} cannot be used ({exc.strerror or exc}); "
+                              "name a folder you can write to.") from None
     annot_path = os.path.join(str(out_dir), name + ".annot.vcf")
     tsv_path = os.path.join(str(out_dir), name + ".annot.tsv")
     log_path = os.path.join(str(out_dir), name + ".vcf.count.log")
@@ -218,8 +226,11 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                 for content, eol in zip(text, ends):
                     if content[-1:] == "\r" and eol:
                         content, eol = content[:-1], "\r\n"
-                    if not content.strip() or content[0] == "#":
-                        items.append((content, eol, None, None))
+                    if not content.strip():
+                        items.append((content, eol, None, None))   # a blank line: dropped
+                        continue
+                    if content[0] == "#":
+                        items.append((content, eol, None, HEADER_IN_BODY))
                         continue
                     try:
                         fields = parse_fields(content)
@@ -236,7 +247,6 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                 for content, eol, fields, error in items:
                     lineno += 1
                     if fields is None and error is None:
-                        buf += content, eol
                         continue
                     lines += 1
                     try:

@@ -68,9 +68,15 @@ def read_header(stream, name):
         raise NotAVcfError(f"{name} is a binary file, not a VCF. Use a VCF (plain text, "
                            "or compressed with gzip/bgzip); BCF and BAM files are not accepted.")
     meta, n = [], 0
+    first = head.split(b"\n", 1)[0]
+    if b"\r" in first.rstrip(b"\r"):
+        raise NotAVcfError(f"{name} has old Mac line ends (CR only), so it reads as one long line. "
+                           "Save it with Unix (LF) or Windows (CRLF) line ends and submit it again.")
     for raw in stream:
         n += 1
         line = raw.decode("utf-8", "surrogateescape")
+        if n == 1 and line.startswith("\ufeff"):
+            line = line[1:]   # a byte-order mark that Windows editors put first
         if line.startswith("##"):
             meta.append(line)
             continue
@@ -127,8 +133,16 @@ _OLD_FILTER = re.compile(r'##FILTER=([^<,][^,]*),"?(.*?)"?\s*\Z', re.I)
 
 def upgrade_header(meta):
     """Meta lines of a VCF 3.x or 4.0 header rewritten as VCF 4.2 (the output declares VCF 4.2
-    INFO lines next to them); (lines, the input's fileformat line or None when nothing changed)."""
-    if not meta or not _OLD_FORMAT.match(meta[0]):
+    INFO lines next to them), with ##fileformat first (added if missing); (lines, the input's
+    fileformat line when it was older than 4.1, else None)."""
+    if not meta or not meta[0].startswith("##fileformat="):
+        # VCF readers need the first line to say the version (bcftools: "unknown file type")
+        given = [m for m in meta if m.startswith("##fileformat=")]
+        first = given[:1] or ["##fileformat=VCFv4.2" + ((split_eol(meta[0])[1] if meta else "") or "\n")]
+        meta = first + [m for m in meta if m is not first[0]]
+        if given:
+            return upgrade_header(meta)
+    if not _OLD_FORMAT.match(meta[0]):
         return meta, None
     out = []
     for line in meta:

@@ -198,3 +198,65 @@ def test_a_header_only_file_completes_and_says_it_had_no_variants(tmp_path):
     result = annotate_file(write_vcf(tmp_path / "empty.vcf", ""), tmp_path)
     assert result.variants == 0
     assert result.summary.endswith("0 lines could not be read. The file has no variant lines.")
+
+
+def test_blank_and_header_lines_among_the_variants_are_left_out(tmp_path):
+    body = ("17\t7674220\t.\tC\tT\t.\t.\t.\n"                          # line 4
+            "\n"                                                          # line 5: blank, dropped
+            "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"             # line 6: a second header
+            "##INFO=<ID=X,Number=1,Type=String,Description=\"late\">\n"   # line 7
+            "17\t7674223\t.\tG\tA\t.\t.\t.\n")                            # line 8
+    result = annotate_file(write_vcf(tmp_path / "twice.vcf", body), tmp_path)
+    assert result.variants == 2
+    log = Path(result.log_path).read_text()
+    assert "line 6: a header line among the variant lines" in log
+    assert "line 7: a header line among the variant lines" in log
+    assert "line 5" not in log
+    body_out = Path(result.annot_path).read_text().split("#CHROM", 1)[1].split("\n")[1:]
+    assert [line.split("\t")[1] for line in body_out if line] == ["7674220", "7674223"]
+    with pysam.VariantFile(result.annot_path) as vcf:
+        assert [r.pos for r in vcf] == [7674220, 7674223]
+
+
+def test_a_header_without_fileformat_gets_one(tmp_path):
+    src = tmp_path / "bare.vcf"
+    src.write_text("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n17\t7674220\t.\tC\tT\t.\t.\t.\n")
+    result = annotate_file(src, tmp_path / "out")
+    assert Path(result.annot_path).read_text().startswith("##fileformat=VCFv4.2\n")
+    with pysam.VariantFile(result.annot_path) as vcf:
+        assert [r.pos for r in vcf] == [7674220]
+    # a ##fileformat line that is not first is moved first, not doubled
+    late = tmp_path / "late.vcf"
+    late.write_text("##source=me\n##fileformat=VCFv4.1\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                    "17\t7674220\t.\tC\tT\t.\t.\t.\n")
+    lines = Path(annotate_file(late, tmp_path / "out2").annot_path).read_text().splitlines()
+    assert lines[:2] == ["##fileformat=VCFv4.1", "##source=me"]
+    assert sum(line.startswith("##fileformat") for line in lines) == 1
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path):
+    src = tmp_path / "bom.vcf"
+    src.write_bytes(b"\xef\xbb\xbf##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                    b"17\t7674220\t.\tC\tT\t.\t.\t.\n")
+    result = annotate_file(src, tmp_path / "out")
+    assert result.variants == 1
+    assert Path(result.annot_path).read_bytes().startswith(b"##fileformat=VCFv4.2\n")
+
+
+def test_old_mac_line_ends_are_named(tmp_path):
+    src = tmp_path / "mac.vcf"
+    src.write_bytes(b"##fileformat=VCFv4.2\r#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\r"
+                    b"17\t7674220\t.\tC\tT\t.\t.\t.\r")
+    with pytest.raises(NotAVcfError) as err:
+        annotate_file(src, tmp_path / "out")
+    assert "old Mac line ends (CR only)" in str(err.value)
+
+
+def test_an_output_folder_that_is_a_file_is_refused_plainly(tmp_path):
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    with pytest.raises(AnnotationError) as err:
+        annotate_file(SAMPLES / "test.vcf", taken)
+    assert str(err.value) == (f"The output folder {taken} cannot be used (File exists); "
+                              "name a folder you can write to.")
+    assert taken.read_text() == "not a folder"
