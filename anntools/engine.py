@@ -190,6 +190,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
             if tsv:
                 tsv_fh.write(report.tsv_header(lifted=bool(lift)))
             header, old_format = upgrade_header(meta)
+            header = report.rename_input_declarations(header)
             vcf3 = bool(old_format) and "VCFv3" in old_format
             out.writelines(header)
             if detected:
@@ -270,7 +271,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                                  f"{problems[0][1]}). Use a VCF file (version 3.3 to 4.4).", detected)
                         continue   # left out: the output stays a valid VCF; the log lists it
                     info = fields[7]
-                    fields[7] = add if info in (".", "") else info + ";" + add
+                    fields[7] = add if info in (".", "") else report.rename_input_keys(info) + ";" + add
                     if vcf3:   # VCF 3.3 wrote FILTER 0 for "passed all filters", QUAL -1 for missing
                         if fields[6] == "0":
                             fields[6] = "PASS"

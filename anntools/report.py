@@ -1,10 +1,30 @@
 """The count log (<name>.vcf.count.log) and the header lines anntools adds to the VCF."""
+import re
 from itertools import islice
 
 from .annotator import TSV_COLUMNS
 from .effects import CSQ_FIELDS
 from .regions import REGION_LABELS, REGION_ORDER
 from .terms import IMPACTS, SEVERITY
+
+
+ADDED_KEYS = ("CSQ", "GENE", "REGION", "MOST_SEVERE", "CYTOBAND", "GRCH38_POS")
+INPUT_PREFIX = "INPUT_"
+# one of our keys as a whole INFO key (not DP_CSQ, not CSQX), at the start or after a ';'
+_ADDED_KEY = re.compile(r"(?<![^;])(" + "|".join(ADDED_KEYS) + r")(?![^=;])")
+_DECLARED_KEY = re.compile(r"(##INFO=<ID=)(" + "|".join(ADDED_KEYS) + r")(,.*?Description=\")", re.I)
+
+
+def rename_input_keys(info):
+    """The input's own values of keys anntools writes (a file annotated before, by anntools
+    or VEP) kept as INPUT_<key>, so that each key appears once and means one thing."""
+    return _ADDED_KEY.sub(INPUT_PREFIX + r"\1", info)
+
+
+def rename_input_declarations(meta):
+    """The header's ##INFO lines for keys anntools writes, renamed as rename_input_keys does."""
+    return [_DECLARED_KEY.sub(lambda m: f"{m.group(1)}{INPUT_PREFIX}{m.group(2)}{m.group(3)}(the input's "
+                              f"{m.group(2)}, renamed by anntools) ", line) for line in meta]
 
 
 def info_header_lines(version, lifted_from=None):

@@ -260,3 +260,28 @@ def test_an_output_folder_that_is_a_file_is_refused_plainly(tmp_path):
     assert str(err.value) == (f"The output folder {taken} cannot be used (File exists); "
                               "name a folder you can write to.")
     assert taken.read_text() == "not a folder"
+
+
+def test_an_annotated_file_annotated_again_keeps_its_old_values_apart(tmp_path):
+    first = annotate_file(SAMPLES / "test.vcf", tmp_path / "once")
+    again = annotate_file(first.annot_path, tmp_path / "twice")
+    text = Path(again.annot_path).read_text()
+    header = [h for h in text.splitlines() if h.startswith("##INFO=<ID=")]
+    ids = [h.split("ID=")[1].split(",")[0] for h in header]
+    assert ids.count("CSQ") == 1 and ids.count("INPUT_CSQ") == 1 and ids.count("INPUT_GENE") == 1
+    assert any(h.startswith('##INFO=<ID=INPUT_CSQ,Number=.,Type=String,Description="(the input\'s CSQ, '
+                            'renamed by anntools) Consequence annotations from anntools') for h in header)
+    with pysam.VariantFile(again.annot_path) as vcf:
+        records = list(vcf)
+    assert len(records) == 350
+    once = info_of(first.annot_path)
+    for key, info in info_of(again.annot_path).items():
+        # each key once per line: ours, and the input's under INPUT_
+        assert info["CSQ"] == once[key]["CSQ"] and info["INPUT_CSQ"] == once[key]["CSQ"]
+    # an undeclared CSQ from another tool, next to keys that only look alike
+    src = write_vcf(tmp_path / "vep.vcf", "17\t7674220\t.\tC\tT\t.\t.\tCSQ=T|old;DP_CSQ=3;CSQX=1\n")
+    out = Path(annotate_file(src, tmp_path / "vep").annot_path).read_text()
+    line = next(line for line in out.splitlines() if not line.startswith("#"))
+    keys = [kv.split("=")[0] for kv in line.split("\t")[7].split(";")]
+    assert keys[:3] == ["INPUT_CSQ", "DP_CSQ", "CSQX"] and keys.count("CSQ") == 1
+    assert "INPUT_CSQ=T|old;" in line
