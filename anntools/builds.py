@@ -21,6 +21,22 @@ _PATTERNS = [
     ("NCBI34", r"ncbi_?34|hg16"),
     ("T2T-CHM13", r"chm13|t2t"),
 ]
+# Other species' assemblies, named so that a mouse or fly file is refused, not read as human.
+NON_HUMAN = {
+    "GRCm39": ("mouse", r"grcm39|(?<![a-z0-9])mm39(?![0-9])"),
+    "GRCm38": ("mouse", r"grcm38|(?<![a-z0-9])mm10(?![0-9])"),
+    "NCBIM37": ("mouse", r"ncbim37|(?<![a-z0-9])mm9(?![0-9])"),
+    "mRatBN7.2": ("rat", r"mratbn7|(?<![a-z0-9])rn[4-7](?![0-9])|rnor_?[56]"),
+    "GRCz11": ("zebrafish", r"grcz1[01]|danrer1[01]"),
+    "BDGP6": ("fruit fly", r"bdgp[56]|(?<![a-z0-9])dm[36](?![0-9])"),
+    "WBcel235": ("worm", r"wbcel235|(?<![a-z0-9])ce1[01](?![0-9])"),
+    "R64": ("yeast", r"saccer3|(?<![a-z0-9])r64-"),
+    "TAIR10": ("Arabidopsis", r"tair1[01]"),
+    "Mmul10": ("macaque", r"mmul_?10|rhemac10"),
+    "panTro6": ("chimpanzee", r"pantro[3-6]"),
+    "CanFam3.1": ("dog", r"canfam[3-6]"),
+}
+_PATTERNS += [(build, pattern) for build, (_, pattern) in NON_HUMAN.items()]
 _COMPILED = [(b, re.compile(p, re.I)) for b, p in _PATTERNS]
 _REF_ARG = re.compile(r"(reference_sequence|reference|--reference|-R|--fasta-ref|-f)[= ]+([^\s,\]\"]+)", re.I)
 _CONTIG = re.compile(r"##contig=<(.*)>", re.I)
@@ -30,6 +46,7 @@ HUMAN_NAMES = {
     "GRCh38": "GRCh38 (hg38)", "GRCh37": "GRCh37 (hg19)", "NCBI36": "NCBI36 (hg18)",
     "NCBI35": "NCBI35 (hg17)", "NCBI34": "NCBI34 (hg16)", "T2T-CHM13": "T2T-CHM13",
     "rCRS": "rCRS (the mitochondrial reference, NC_012920.1)",
+    **{build: f"the {species} genome {build}" for build, (species, _) in NON_HUMAN.items()},
 }
 
 
@@ -59,15 +76,20 @@ def contig_lengths(meta):
     return out
 
 
+def _length_hits(build, lengths):
+    """The contigs whose ##contig length is that of the same sequence in `build`."""
+    by_name = {}
+    for s in sources.read_assembly(_ASSEMBLY_FILES[build])["sequences"]:
+        for a in [s["name"]] + list(s.get("aliases") or []):
+            by_name[a] = s["length"]
+    return [c for c, n in lengths.items() if by_name.get(c, by_name.get(c.replace("chr", ""))) == n]
+
+
 def _by_lengths(lengths):
     """The assembly whose sequence lengths agree with every ##contig length given."""
     best = None
     for build, fname in _ASSEMBLY_FILES.items():
-        by_name = {}
-        for s in sources.read_assembly(fname)["sequences"]:
-            for a in [s["name"]] + list(s.get("aliases") or []):
-                by_name[a] = s["length"]
-        hits = [c for c, n in lengths.items() if by_name.get(c, by_name.get(c.replace("chr", ""))) == n]
+        hits = _length_hits(build, lengths)
         if hits and len(hits) == len(lengths):
             return build, f"##contig lengths of {', '.join(sorted(hits)[:3])}... match {fname}"
         if hits and (best is None or len(hits) > best[2]):
@@ -75,14 +97,28 @@ def _by_lengths(lengths):
     return (best[0], best[1]) if best and best[2] * 2 > len(lengths) else (None, None)
 
 
-def detect(meta, chroms_seen=()):
+def _checked_by_lengths(named, meta):
+    """A build named in free text, unless the ##contig lengths (which tools write from the
+    FASTA itself) are all another build's and none the named one's."""
+    lengths = contig_lengths(meta)
+    if not lengths or named.build not in _ASSEMBLY_FILES or _length_hits(named.build, lengths):
+        return named
+    build, why = _by_lengths(lengths)
+    if build is None or len(_length_hits(build, lengths)) < len(lengths):
+        return named
+    return Detected(build, f"{why}, although the header says {named.evidence}", True)
+
+
+def detect(meta):
     """Detected build of a VCF from its ## header lines."""
+    unknown = None   # a ##reference naming no build we know: said if GRCh38 is assumed
     for line in meta:
         low = line.lower()
         if low.startswith(("##reference", "##assembly")):
             build = _match(line)
             if build:
-                return Detected(build, line.strip(), True)
+                return _checked_by_lengths(Detected(build, line.strip(), True), meta)
+            unknown = unknown or line.strip()[:160]
     for line in meta:
         if line.lower().startswith("##contig"):
             m = re.search(r"assembly=([^,>]+)", line, re.I)
@@ -106,6 +142,8 @@ def detect(meta, chroms_seen=()):
         if build:
             m = re.search(r"[^\s=,\"]*(" + dict(_PATTERNS)[build] + r")[^\s,\"]*", line, re.I)
             return Detected(build, (m.group(0) if m else line.strip())[:160], True)
+    if unknown:
+        return Detected("GRCh38", f"the header's {unknown} names no build anntools knows", False)
     return Detected("GRCh38", "the header names no reference genome", False)
 
 

@@ -84,6 +84,9 @@ def _supported_text(ref):
 
 
 def _refusal(detected, ref):
+    if detected.build in builds.NON_HUMAN:
+        return (f"This file is on {builds.HUMAN_NAMES[detected.build]} (from: {detected.evidence}). "
+                f"It was not annotated: anntools annotates human variants only. {_supported_text(ref)}.")
     return (f"This file is on {builds.HUMAN_NAMES.get(detected.build, detected.build)} "
             f"(from: {detected.evidence}). It was not annotated, because annotating it against "
             f"GRCh38 would give wrong genes and positions. {_supported_text(ref)}. Lift the file "
@@ -307,7 +310,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
     unreadable = n_problems - n_unplaced
     summary = (f"Annotated {variants} variant{'s' if variants != 1 else ''} on GRCh38 "
                f"(input: {build_text}"
-               f"{'' if detected is None or detected.declared else ', assumed: the file names no build'}); "
+               f"{'' if detected is None or detected.declared else ', assumed: ' + detected.evidence}); "
                + (f"{n_unplaced} line{'s' if n_unplaced != 1 else ''} had no place on GRCh38 "
                   "(liftover chain gaps); " if n_unplaced else "")
                + f"{unreadable} line{'s' if unreadable != 1 else ''} could not be read."

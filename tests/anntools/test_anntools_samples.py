@@ -183,6 +183,43 @@ def test_builds_without_a_chain_are_refused_plainly(tmp_path, header, build):
     assert not (tmp_path / "other.annot.vcf").exists()
 
 
+@pytest.mark.parametrize("header,named", [
+    ("##reference=GRCm39\n", "the mouse genome GRCm39"),
+    ("##reference=file:///refs/mm10.fa\n", "the mouse genome GRCm38"),
+    ('##contig=<ID=2L,length=23513712,assembly=dm6>\n', "the fruit fly genome BDGP6"),
+])
+def test_other_species_are_refused_not_read_as_human(tmp_path, header, named):
+    src = tmp_path / "mouse.vcf"
+    src.write_text("##fileformat=VCFv4.2\n" + header + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                   "1\t100000\t.\tA\tG\t.\t.\t.\n")
+    with pytest.raises(UnsupportedBuildError) as err:
+        annotate_file(src, tmp_path)
+    assert str(err.value).startswith(f"This file is on {named} (from: ")
+    assert "anntools annotates human variants only" in str(err.value)
+    assert "Lift the file over to GRCh38" not in str(err.value)
+
+
+def test_a_reference_naming_no_known_build_is_said_when_grch38_is_assumed(tmp_path):
+    src = tmp_path / "odd.vcf"
+    src.write_text("##fileformat=VCFv4.2\n##reference=foo_build_xyz\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\t"
+                   "FILTER\tINFO\n7\t140753336\t.\tA\tT\t.\t.\t.\n")
+    result = annotate_file(src, tmp_path)
+    assert "(input: GRCh38, assumed: the header's ##reference=foo_build_xyz names no build anntools " \
+           "knows)" in result.summary
+
+
+def test_contig_lengths_outweigh_a_reference_line_that_disagrees(tmp_path):
+    # says GRCh38, but chr7's length is GRCh37's (159,138,663; GRCh38's is 159,345,973)
+    src = tmp_path / "conflict.vcf"
+    src.write_text("##fileformat=VCFv4.2\n##reference=GRCh38\n##contig=<ID=7,length=159138663>\n"
+                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n7\t140453136\t.\tA\tT\t.\t.\t.\n")
+    result = annotate_file(src, tmp_path)
+    assert result.input_build == "GRCh37"
+    assert "although the header says ##reference=GRCh38" in Path(result.log_path).read_text()
+    # BRAF V600E: GRCh37 7:140,453,136 is GRCh38 7:140,753,336
+    assert info_of(result.annot_path)[("7", 140453136, "T")]["GRCH38_POS"] == "7:140753336"
+
+
 def test_command_line(tmp_path):
     ok = subprocess.run([sys.executable, "-m", "anntools", str(SAMPLES / "test.vcf"), "-o", str(tmp_path)],
                         capture_output=True, text=True, cwd=REPO)
