@@ -18,6 +18,9 @@ from .vcfio import LineError, UnplacedLine
 # and dropped when it changes, with a cap for unsorted input.
 MODEL_CACHE = 50000
 
+# gVCF's "any other allele" placeholders: no change to annotate, like "." and "*"
+NOT_A_CHANGE = frozenset(("<NON_REF>", "<*>", "<X>"))
+
 
 def _vep_alleles(ref, alts):
     """VEP's allele strings: drop the first base when REF and every ALT share it; '' -> '-'."""
@@ -287,7 +290,7 @@ class Annotator:
                 s, e, ins, kind = pos0, pos0 + 1, alt, ""
             else:
                 s, e, ins, kind = allele_change(pos0, ref, alt, end)
-            if alt == "." or kind in ("ref", "star"):
+            if alt == "." or kind in ("ref", "star") or alt in NOT_A_CHANGE:
                 regions.append(".")
                 worst_terms.append(".")
                 continue

@@ -285,3 +285,15 @@ def test_an_annotated_file_annotated_again_keeps_its_old_values_apart(tmp_path):
     keys = [kv.split("=")[0] for kv in line.split("\t")[7].split(";")]
     assert keys[:3] == ["INPUT_CSQ", "DP_CSQ", "CSQX"] and keys.count("CSQ") == 1
     assert "INPUT_CSQ=T|old;" in line
+
+
+def test_gvcf_placeholder_alleles_are_not_annotated_as_changes(tmp_path):
+    body = ("7\t140753336\t.\tA\tT,<NON_REF>\t.\t.\t.\n"   # BRAF V600E and gVCF's "any other"
+            "7\t140753340\t.\tA\t<*>\t.\t.\t.\n")           # a reference block
+    result = annotate_file(write_vcf(tmp_path / "g.vcf", body), tmp_path)
+    info = info_of(result.annot_path)
+    braf = info[("7", 140753336, "T,<NON_REF>")]
+    assert braf["REGION"] == "CDS,." and braf["MOST_SEVERE"] == "coding_sequence_variant,."
+    assert all(entry.startswith("T|") for entry in braf["CSQ"].split(","))
+    block = info[("7", 140753340, "<*>")]
+    assert "CSQ" not in block and block["MOST_SEVERE"] == "."
