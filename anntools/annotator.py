@@ -12,6 +12,7 @@ from .hgvs import hgvs_c
 from .regions import RANK as REGION_RANK, allele_change
 from .terms import IMPACT, RANK, SEVERITY, revcomp
 from .txmodel import TxModel
+from .sequence import ref_mismatch
 from .vcfio import LineError, UnplacedLine
 
 # Transcript models are kept for the current chromosome (sorted input reuses them)
@@ -198,6 +199,12 @@ _INTRON_RANK = RANK["intron_variant"]
 _COMP1 = {"A": "T", "C": "G", "G": "C", "T": "A", "N": "N"}
 
 
+def ref_mismatch_reason(ref, genome, chrom, pos0, lifted=""):
+    where = f"GRCh38 {chrom}:{pos0 + 1}" + (", after liftover" if lifted else "")
+    return (f"REF '{ref[:40]}' is not the reference genome's '{genome[:40]}' at {where}; "
+            "is the file on another build?")
+
+
 class Annotator:
     def __init__(self, idx, allowed_chroms=None, mode="all", lift=None, hgvs=True, lengths=None):
         self.idx = idx
@@ -255,6 +262,13 @@ class Annotator:
         if pos0 + len(ref) > length:
             raise LineError(f"REF at POS {fields[1]} runs past the end of {chrom} "
                             f"({length:,} bases in the reference)")
+        seq = self.idx.seq
+        if seq.has(chrom):
+            # codons and HGVS from a REF the genome does not have would be wrong: another
+            # build, or a typo; VEP's --check_ref and bcftools csq refuse these lines too
+            bad = ref_mismatch(seq.fetch(chrom, pos0, pos0 + len(ref)), ref)
+            if bad:
+                raise LineError(ref_mismatch_reason(ref, bad, chrom, pos0, lifted))
         return chrom, pos0, ref, alts, lifted
 
     def parts(self, t):

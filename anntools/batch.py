@@ -24,6 +24,7 @@ from .build_index import BIN_SHIFT
 from .config import FLANK
 from .hgvs import NOT_SHIFTED
 from .regions import RANK as REGION_RANK, allele_change
+from .sequence import ref_mismatch
 from .terms import IMPACT, RANK, SEVERITY, revcomp
 
 # pair classes
@@ -99,7 +100,10 @@ class ChunkBatch:
             if v is None:
                 v = found[chrom] = []
             v.append((i, pos0, ref, alt, s, e, ins, allele))
-        return {chrom: Variants(*zip(*v)) for chrom, v in found.items()}
+        for chrom, v in found.items():
+            if idx.seq.has(chrom):
+                found[chrom] = _ref_checked(idx.seq, chrom, v)
+        return {chrom: Variants(*zip(*v)) for chrom, v in found.items() if v}
 
     def _annotate_chrom(self, chrom, v, out):
         ann = self.ann
@@ -216,6 +220,16 @@ _REGIONS = sorted(REGION_RANK, key=REGION_RANK.__getitem__)
 _INTRON_REGION, _SPAN_REGION = REGION_RANK["intron"], REGION_RANK["transcript"]
 _UP_REGION, _DOWN_REGION = REGION_RANK["upstream"], REGION_RANK["downstream"]
 _UP_RANK, _DOWN_RANK = RANK["upstream_gene_variant"], RANK["downstream_gene_variant"]
+
+
+def _ref_checked(seq, chrom, v):
+    """The variants whose REF is the genome's; the others go to annotate, which says why."""
+    lo, hi = min(x[1] for x in v), max(x[1] + len(x[2]) for x in v)
+    if hi - lo > 1 << 24:   # unsorted input: base by base rather than one long stretch
+        return [x for x in v if not ref_mismatch(seq.fetch(chrom, x[1], x[1] + len(x[2])), x[2])]
+    genome = seq.fetch(chrom, lo, hi)
+    return [x for x in v if genome[x[1] - lo: x[1] - lo + len(x[2])] == x[2] or
+            not ref_mismatch(genome[x[1] - lo: x[1] - lo + len(x[2])], x[2])]
 
 
 def _pairs(arr, s, e, indel, indel_hgvs):

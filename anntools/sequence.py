@@ -39,3 +39,13 @@ class Sequence:
             return None
         fa, name = hit
         return fa.fetch(name, max(0, start), max(0, end)).upper()
+
+
+def ref_mismatch(genome, ref):
+    """The genome's bases where they differ from REF (N matches any base), else ''.
+    A REF reaching past the installed sequence (a FASTA of one region) is not checked."""
+    if genome is None or len(genome) < len(ref) or genome == ref:
+        return ""
+    if all(g == r or g == "N" or r == "N" for g, r in zip(genome, ref)):
+        return ""
+    return genome

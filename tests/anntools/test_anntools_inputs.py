@@ -297,3 +297,23 @@ def test_gvcf_placeholder_alleles_are_not_annotated_as_changes(tmp_path):
     assert all(entry.startswith("T|") for entry in braf["CSQ"].split(","))
     block = info[("7", 140753340, "<*>")]
     assert "CSQ" not in block and block["MOST_SEVERE"] == "."
+
+
+def test_a_ref_the_installed_genome_does_not_have_is_left_out_with_the_reason(tmp_path):
+    # rCRS has T at 8993 (the NARP T8993G site), T at 16519 and A at 73
+    body = ("MT\t8993\t.\tG\tC\t.\t.\t.\n"      # line 3: wrong REF in MT-ATP6 (annotated one by one)
+            "MT\t8993\t.\tT\tG\t.\t.\t.\n"      # line 4: right
+            "MT\t16519\t.\tC\tT\t.\t.\t.\n"     # line 5: wrong REF in the D-loop (annotated in bulk)
+            "MT\t16519\t.\tT\tC\t.\t.\t.\n"     # line 6: right
+            "MT\t73\t.\tG\tA\t.\t.\t.\n")       # line 7: wrong
+    result = annotate_file(write_vcf(tmp_path / "mt.vcf", body, header="##fileformat=VCFv4.2\n"),
+                           tmp_path)
+    assert result.variants == 2
+    log = Path(result.log_path).read_text()
+    assert "line 3: REF 'G' is not the reference genome's 'T' at GRCh38 MT:8993; is the file on " \
+           "another build?" in log
+    assert "line 5: REF 'C' is not the reference genome's 'T' at GRCh38 MT:16519" in log
+    assert "line 7: REF 'G' is not the reference genome's 'A' at GRCh38 MT:73" in log
+    info = info_of(result.annot_path)
+    assert set(info) == {("MT", 8993, "G"), ("MT", 16519, "C")}
+    assert "p.Leu156Arg" in info[("MT", 8993, "G")]["CSQ"]
