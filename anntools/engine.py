@@ -36,7 +36,8 @@ from .batch import ChunkBatch
 from .config import chain_path, reference_dir
 from .errors import AnnotationError, DamagedFileError, NotAVcfError, UnsupportedBuildError
 from .vcfio import (READ_ERRORS, LineError, LinesRead, UnplacedLine, count_data_lines, damaged_message,
-                    first_chrom, open_binary, parse_fields, read_header, split_eol, upgrade_header)
+                    first_chrom, open_binary, parse_fields, read_header, split_eol, tidy_columns,
+                    upgrade_header)
 
 VERSION = "0.2"
 MAX_LISTED_PROBLEMS = 1000   # in the log
@@ -185,6 +186,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
         total = count_data_lines(in_path) if progress else 0
         step = max(1, total // 100)
         problems, n_problems, n_unplaced, lines, variants = [], 0, 0, 0, 0
+        tidied, n_tidied = [], 0   # values rewritten so that VCF readers take them
         rows = [] if tsv else None
         eol0 = split_eol(chrom_line)[1] or "\n"   # keep the file's own line ends
         with open(annot_path, "w", encoding="utf-8", errors="surrogateescape", newline="") as out, \
@@ -275,11 +277,12 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                         continue   # left out: the output stays a valid VCF; the log lists it
                     info = fields[7]
                     fields[7] = add if info in (".", "") else report.rename_input_keys(info) + ";" + add
-                    if vcf3:   # VCF 3.3 wrote FILTER 0 for "passed all filters", QUAL -1 for missing
-                        if fields[6] == "0":
-                            fields[6] = "PASS"
-                        if fields[5] == "-1":
-                            fields[5] = "."
+                    if fields[5] != "." or not fields[6] or not fields[2] or vcf3:
+                        change = tidy_columns(fields, vcf3)
+                        if change:
+                            n_tidied += 1
+                            if len(tidied) < MAX_LISTED_PROBLEMS:
+                                tidied.append((lineno, change))
                     buf += "\t".join(fields), eol
                     if tsv and entries:
                         tsv_heads.append(report.tsv_head(fields, add if lift else ""))
@@ -327,6 +330,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
     report.write_log(log_path, name=label, status="COMPLETED", detected=detected, used_build=used,
                      gene_models=idx.gene_models, sequence=sequence,
                      known_source=idx.clinvar_source or None, counts=counts, problems=problems,
+                     tidied=tidied, n_tidied=n_tidied,
                      n_problems=n_problems, n_unplaced=n_unplaced, message=summary)
     return AnnotationResult(annot_path, log_path, variants, summary, "GRCh38",
                             detected.build if detected else "custom", n_problems,

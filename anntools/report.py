@@ -63,7 +63,7 @@ def _table(title, counts, order, labels=None):
 
 def write_log(path, *, name, status, detected=None, used_build=None, gene_models=None,
               sequence=None, known_source=None, counts=None, problems=(), n_problems=0, n_unplaced=0,
-              message=None):
+              tidied=(), n_tidied=0, message=None):
     """Write the human-readable count log. `problems` is [(line number, reason)]."""
     out = [f"anntools annotation log for {name}", f"Status: {status}"]
     if message:
@@ -93,6 +93,12 @@ def write_log(path, *, name, status, detected=None, used_build=None, gene_models
     if problems:
         out += ["", "Lines left out of the annotated VCF (line number: reason):"]
         out += [f"  line {n}: {reason}" for n, reason in problems]
+    if tidied:
+        out += ["", f"Values written as '.' so that VCF readers take them ({n_tidied} lines; "
+                    "line number: what):"]
+        out += [f"  line {n}: {what}" for n, what in tidied]
+        if n_tidied > len(tidied):
+            out.append(f"  ... and {n_tidied - len(tidied)} more lines not listed")
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("\n".join(out) + "\n")
 

@@ -199,6 +199,31 @@ def parse_fields(content):
     return fields
 
 
+def tidy_columns(fields, vcf3=False):
+    """Rewrite ID, QUAL and FILTER values that VCF readers misread (htslib reads QUAL 'abc'
+    as 0) as '.'; VCF 3.3's FILTER 0 ("passed") as PASS and QUAL -1 ("missing") as '.'.
+    Returns what changed, for the log, or '' (3.3's forms are said once, in the header)."""
+    said = []
+    qual = fields[5]
+    if vcf3 and qual == "-1":
+        fields[5] = "."
+    elif qual != ".":
+        try:
+            float(qual)
+        except ValueError:
+            fields[5] = "."
+            said.append(f"QUAL '{qual[:40]}' is not a number")
+    if vcf3 and fields[6] == "0":
+        fields[6] = "PASS"
+    elif not fields[6]:
+        fields[6] = "."
+        said.append("FILTER is empty")
+    if not fields[2]:
+        fields[2] = "."
+        said.append("ID is empty")
+    return "; ".join(said) + ": written as '.'" if said else ""
+
+
 def count_data_lines(path):
     """Data lines in the file (for progress as variants done / total); one fast pass."""
     stream, raw = open_binary(path)

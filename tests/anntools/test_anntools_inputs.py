@@ -317,3 +317,19 @@ def test_a_ref_the_installed_genome_does_not_have_is_left_out_with_the_reason(tm
     info = info_of(result.annot_path)
     assert set(info) == {("MT", 8993, "G"), ("MT", 16519, "C")}
     assert "p.Leu156Arg" in info[("MT", 8993, "G")]["CSQ"]
+
+
+def test_values_readers_would_misread_are_written_as_missing_and_logged(tmp_path):
+    body = ("7\t140753336\t\tA\tT\tabc\t\t.\n"        # line 4: htslib would read QUAL abc as 0
+            "7\t140753337\t.\tA\tT\t\tPASS\t.\n"      # line 5
+            "7\t140753338\t.\tA\tT\t-1\tq10\t.\n")     # line 6: -1 is a number in VCF 4.2
+    result = annotate_file(write_vcf(tmp_path / "q.vcf", body), tmp_path)
+    assert result.variants == 3
+    out = [l.split("\t") for l in Path(result.annot_path).read_text().splitlines() if not l.startswith("#")]
+    assert [c[2] + " " + c[5] + " " + c[6] for c in out] == [". . .", ". . PASS", ". -1 q10"]
+    log = Path(result.log_path).read_text()
+    assert "line 4: QUAL 'abc' is not a number; FILTER is empty; ID is empty: written as '.'" in log
+    assert "line 5: QUAL '' is not a number: written as '.'" in log
+    assert "line 6" not in log
+    with pysam.VariantFile(result.annot_path) as vcf:
+        assert [r.qual for r in vcf] == [None, None, -1]
