@@ -58,12 +58,10 @@ _INTRON_TERMS = {
     (nmd, npc): tuple("&".join(["intron_variant"] + (["NMD_transcript_variant"] if nmd else []) + (
         ["non_coding_transcript_variant"] if not coding and npc else [])) for coding in (True, False))
     for nmd in (False, True) for npc in (False, True)}
-_STRAND_MANE = {(plus, mane): f"{'1' if plus else '-1'}|{'YES' if mane else ''}"
-                for plus in (False, True) for mane in (False, True)}
 _UP_RANK, _DOWN_RANK = RANK["upstream_gene_variant"], RANK["downstream_gene_variant"]
 
 
-def _static_parts(t):
+def _static_parts(t, mane_refseq=None):
     """[SYMBOL|Gene|Feature_type|Feature|BIOTYPE, STRAND|MANE_SELECT, not MANE, not coding,
     the entry of a change deep in an intron from Consequence to EXON, (with a CDS, without),
     or None when the fast path does not apply,
@@ -79,7 +77,9 @@ def _static_parts(t):
                                            t.biotype != "protein_coding")]
         intron_heads = (f"|{with_cds}|MODIFIER|{fixed}||", f"|{without}|MODIFIER|{fixed}||")
     plus = t.strand == 1
-    strand_mane = _STRAND_MANE[(plus, bool(t.mane))]
+    # MANE_SELECT as VEP gives it: the RefSeq id (YES when the MANE summary is not installed)
+    mane = (mane_refseq or {}).get(t.name, "YES") if t.mane else ""
+    strand_mane = f"{'1' if plus else '-1'}|{mane}"
     # an allele before the transcript's start (genomic left) or after its end:
     # (rank, region, the entry from Consequence to Existing_variation, from STRAND on)
     up = (_UP_RANK, "upstream", f"|upstream_gene_variant|MODIFIER|{fixed}{_NO_DETAIL}", strand_mane)
@@ -278,7 +278,7 @@ class Annotator:
             if t.chrom != self._static_chrom:
                 self._static.clear()
                 self._static_chrom = t.chrom
-            st = self._static[id(t)] = _static_parts(t)
+            st = self._static[id(t)] = _static_parts(t, self.idx.mane_refseq)
         return st
 
     def annotate(self, fields, rows=None):
@@ -322,7 +322,7 @@ class Annotator:
             for t in self.idx.near(chrom, s, last):
                 st = static.get(id(t))
                 if st is None:
-                    st = static[id(t)] = _static_parts(t)
+                    st = static[id(t)] = _static_parts(t, self.idx.mane_refseq)
                 if not kind and (last <= t.start or s >= t.end):
                     # flanking transcript: the cheap, common case
                     side, dist = (st[5], t.start - last + 1) if last <= t.start else \

