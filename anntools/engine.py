@@ -277,7 +277,8 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                         continue   # left out: the output stays a valid VCF; the log lists it
                     info = fields[7]
                     fields[7] = add if info in (".", "") else report.rename_input_keys(info) + ";" + add
-                    if fields[5] != "." or not fields[6] or not fields[2] or vcf3:
+                    if (fields[5] != "." and not fields[5].isdigit()) or not fields[6] or \
+                            not fields[2] or vcf3:
                         change = tidy_columns(fields, vcf3)
                         if change:
                             n_tidied += 1
