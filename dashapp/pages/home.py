@@ -33,6 +33,6 @@ def layout(**_):
         ], className="p-5 mb-4 bg-white border rounded-3 shadow-sm"),
         dbc.Row([dbc.Col(dbc.Card(dbc.CardBody([
             html.Div(str(i), className="step-number mb-2"),
-            html.H2(title, className="h5"), html.P(text, className="text-muted mb-0")])),
+            html.H2(title, className="h5"), html.P(text, className="text-muted mb-0")]), class_name="h-100"),
             md=4, class_name="mb-3") for i, (title, text) in enumerate(STEPS, 1)]),
     ])
