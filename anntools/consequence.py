@@ -104,12 +104,37 @@ def splice_terms(m, s, e, alt, seq):
 
 
 class Coding:
-    """The coding effect: terms plus codon/amino-acid detail (strings may be empty)."""
-    __slots__ = ("terms", "cds_pos", "prot_pos", "p_start", "ref_aa", "alt_aa", "codons", "note")
+    """The coding effect: terms plus codon/amino-acid detail (strings may be empty).
+
+    `indel` keeps (tx sequence, model, first, last, lo, hi, alt) of a frameshift or of an
+    in-frame indel that touches neither start nor stop, for HGVS p., which reads the
+    sequence past the codons the change touches (hgvs.py)."""
+    __slots__ = ("terms", "cds_pos", "prot_pos", "p_start", "ref_aa", "alt_aa", "codons", "note",
+                 "indel")
 
     def __init__(self):
         self.terms, self.cds_pos, self.prot_pos, self.p_start = [], "", "", 0
         self.ref_aa = self.alt_aa = self.codons = self.note = ""
+        self.indel = None
+
+
+def _positions(m, lo, hi):
+    """VEP's CDS_position and Protein_position of tx change [lo, hi): 'first-last' (one
+    number when they are the same), '?' for an end outside the CDS; an insertion is
+    placed by the bases either side of it."""
+    c0, c1, frame = m.cds0, m.cds1, m.frame
+    a, b = (lo, hi - 1) if hi > lo else (lo - 1, lo)
+    inside_a, inside_b = c0 <= a < c1, c0 <= b < c1
+    if not inside_a and not inside_b:
+        return "", ""
+    cds = _coords(a - c0 + 1 if inside_a else "?", b - c0 + 1 if inside_b else "?")
+    prot = _coords(max((a - frame) // 3 + 1, 1) if inside_a else "?",
+                   max((b - frame) // 3 + 1, 1) if inside_b else "?")
+    return cds, prot
+
+
+def _coords(a, b):
+    return f"{a}" if a == b else f"{a}-{b}"
 
 
 def coding_effect(m, lo, hi, alt, seq):
@@ -117,9 +142,7 @@ def coding_effect(m, lo, hi, alt, seq):
     out = Coding()
     c0, c1, frame = m.cds0, m.cds1, m.frame
     complete_start = m.t.phase == 0
-    out.cds_pos = f"{lo - c0 + 1}" if hi - lo <= 1 else f"{lo - c0 + 1}-{hi - c0}"
-    if hi == lo:
-        out.cds_pos = f"{lo - c0}-{lo - c0 + 1}"
+    out.cds_pos, out.prot_pos = _positions(m, lo, hi)
     if lo < c0 or hi > c1:   # runs into a UTR: the protein effect is not a codon change
         coding_bases = min(hi, c1) - max(lo, c0)
         if lo < c0 < hi <= c0 + 3 and complete_start and _start_rebuilt(m, lo, hi, alt, seq):
@@ -140,7 +163,6 @@ def coding_effect(m, lo, hi, alt, seq):
     d = len(alt) - (hi - lo)
     first = frame + ((lo - frame) // 3) * 3 if lo >= frame else frame
     out.p_start = (first - frame) // 3 + 1      # protein position of ref_aa[0]
-    out.prot_pos = str(out.p_start)
     touches_start = complete_start and first == c0 and (hi > c0 or lo == hi)
     touches_stop = hi > c1 - 3 or (lo == hi and lo > c1 - 3)
     tx = m.sequence(seq) if seq is not None else None
@@ -157,11 +179,12 @@ def coding_effect(m, lo, hi, alt, seq):
         if touches_start and lo < c0 + 3 and hi > lo:
             out.terms.append("start_lost")
         out.alt_aa = "X"
-        tx = m.sequence(seq) if seq is not None else None
         if tx is not None:
             out.ref_aa = translate(tx[first:first + 3], _table(m))
+            out.indel = (tx, m, first, None, lo, hi, alt)
         return out
-    tx = m.sequence(seq) if seq is not None else None
+    # the last codon of a CDS whose stop is completed by polyadenylation (MT) or not annotated
+    partial = d == 0 and (c1 - frame) % 3 and hi > c1 - (c1 - frame) % 3
     if tx is None:
         out.note = "no reference sequence installed for this chromosome: codons not computed"
         if d:
@@ -170,13 +193,14 @@ def coding_effect(m, lo, hi, alt, seq):
             out.terms.append("start_lost")   # any change to ATG loses it
         else:
             out.terms.append("coding_sequence_variant")
+            if partial:
+                out.terms.append("incomplete_terminal_codon_variant")
         return out
     last = frame + -(-(hi - frame) // 3) * 3 if hi > lo else (first if (lo - frame) % 3 == 0 else first + 3)
     if hi == lo and first == last and first - 3 >= frame and last + 3 <= c1:
         # insertion between two codons: take both neighbours, so p. can name them
         first, last = first - 3, last + 3
         out.p_start -= 1
-        out.prot_pos = f"{out.p_start}-{out.p_start + 1}"
     ref_w = tx[first:last]
     alt_w = tx[first:lo] + alt + tx[hi:last]
     table = _table(m)
@@ -184,6 +208,9 @@ def coding_effect(m, lo, hi, alt, seq):
     out.ref_aa, out.alt_aa = ref_aa, alt_aa
     out.codons = _codons(ref_w, alt_w, lo - first, hi - first, len(alt))
     terms = out.terms
+    if partial:   # VEP: no amino acid to compare, so no synonymous/missense call
+        terms.extend(("incomplete_terminal_codon_variant", "coding_sequence_variant"))
+        return out
     if d == 0:
         if ref_aa == alt_aa:
             terms.append("stop_retained_variant" if "*" in ref_aa else "synonymous_variant")
@@ -203,6 +230,8 @@ def coding_effect(m, lo, hi, alt, seq):
         terms.append("stop_lost")
     if touches_start and ref_aa[:1] == "M" and alt_aa[:1] != "M":
         terms.append("start_lost")
+    if len(terms) == 1:   # no stop or start involved: p. names the 3'-most change
+        out.indel = (tx, m, first, last, lo, hi, alt)
     return out
 
 
@@ -240,7 +269,6 @@ def _stop_rebuilt(m, lo, hi, alt, seq, out):
     if new != old:
         return False
     out.p_start = (first - m.frame) // 3 + 1
-    out.prot_pos = str(out.p_start)
     out.ref_aa = out.alt_aa = old
     return True
 

@@ -4,10 +4,13 @@ c. positions count from the A of the start codon (c.-N in the 5' UTR, c.*N in
 the 3' UTR, c.N+d / c.N-d in introns); n. for non-coding transcripts. Indels
 are shifted 3' along the transcript, as HGVS requires, when the reference
 sequence is installed; otherwise they are written as given and the note says so.
+p. of an indel is read from the changed sequence, past the codons it touches: a
+frameshift from its first changed residue to the new frame's stop, an in-frame indel
+at its 3'-most place (a dup where the new residues repeat the ones before).
 """
 from bisect import bisect_right
 
-from .consequence import shift_range
+from .consequence import _table, shift_range
 from .terms import THREE, revcomp
 
 
@@ -99,10 +102,15 @@ def hgvs_p(coding):
     if not coding.p_start or not ref and "inframe_insertion" not in terms:
         return ""
     pos = coding.p_start
-    if "frameshift_variant" in terms:
-        return f"p.{_aa(ref[:1])}{pos}fs" if ref else "p.?"
     if "start_lost" in terms:
         return "p.Met1?"
+    if "frameshift_variant" in terms:
+        if coding.indel is None:
+            return f"p.{_aa(ref[:1])}{pos}fs" if ref else "p.?"
+        fs = _new_frame(*coding.indel)
+        return _frameshift_p(pos + fs[0], *fs[1:]) if fs else "p.?"
+    if coding.indel is not None:
+        return _inframe_p(*_peptide_change(*coding.indel))
     # trim what the two peptides share, moving the position along
     i = 0
     # keep one flanking residue on the right of an insertion so it can be named
@@ -127,3 +135,87 @@ def hgvs_p(coding):
         rng = f"{_aa(r[0])}{p}" if len(r) == 1 else f"{_aa(r[0])}{p}_{_aa(r[-1])}{p + len(r) - 1}"
         return f"p.{rng}delins{_aa(a)}"
     return ""
+
+
+def _frameshift_p(pos, ref, alt, n):
+    """p. of a frameshift from its first changed residue; n codons to the new stop (0: none seen)."""
+    if not alt:   # the transcript ends inside the new codon: HGVS's short form
+        return f"p.{_aa(ref)}{pos}fs"
+    if alt == "*":   # an immediate stop is a nonsense change, not a frameshift
+        return f"p.{_aa(ref)}{pos}Ter"
+    stop = f"Ter{n}" if n else "Ter?"
+    if ref == "*":   # the stop codon itself changes: HGVS calls that an extension
+        return f"p.Ter{pos}{_aa(alt)}ext{stop}"
+    return f"p.{_aa(ref)}{pos}{_aa(alt)}fs{stop}"
+
+
+def _inframe_p(pos, r, a, before, after):
+    """p. of an in-frame indel already shifted 3' (see _peptide_change)."""
+    if r == a:
+        return f"p.{_aa(r)}{pos}="
+    if r:
+        rng = f"{_aa(r[0])}{pos}" if len(r) == 1 else f"{_aa(r[0])}{pos}_{_aa(r[-1])}{pos + len(r) - 1}"
+        return f"p.{rng}{'del' if not a else 'delins' + _aa(a)}"
+    if before == a:   # the new residues repeat the ones before: HGVS prefers dup
+        start = pos - len(a)
+        return f"p.{_aa(a)}{start}dup" if len(a) == 1 else \
+            f"p.{_aa(a[0])}{start}_{_aa(a[-1])}{pos - 1}dup"
+    if not before or not after:
+        return ""
+    return f"p.{_aa(before[-1])}{pos - 1}_{_aa(after)}{pos}ins{_aa(a)}"
+
+
+def _new_frame(tx, m, first, _last, lo, hi, alt):
+    """A frameshift's first changed residue (codons from `first`, ref residue, new residue, ''
+    if the transcript ends inside its codon) and the codons from it to the new frame's stop,
+    it being 1 (0: no stop in the transcript); None if the protein does not change as far as
+    the sequence goes. Every placement of the indel along the transcript gives the same new
+    sequence, so this is the 3'-shifted (HGVS) answer too."""
+    c1, table = m.cds1, _table(m)
+    new = (tx[:lo] + alt + tx[hi:])[first:]   # lo < first: a change in a 5'-incomplete CDS's padding
+    i, end = 0, len(new) - 2
+    while True:
+        if first + i + 3 > c1:   # unchanged up to an incomplete last codon (MT)
+            return None
+        r = table.get(tx[first + i:first + i + 3], "X")
+        if i >= end:
+            return i // 3, r, "", 0
+        a = table.get(new[i:i + 3], "X")
+        if r != a:
+            break
+        if r == "*":
+            return None
+        i += 3
+    for j in range(i, end, 3):
+        if table.get(new[j:j + 3]) == "*":
+            return i // 3, r, a, (j - i) // 3 + 1
+    return i // 3, r, a, 0
+
+
+def _peptide_change(tx, m, first, last, lo, hi, alt):
+    """The 3'-most description of an in-frame indel at the protein level: (position of the first
+    changed residue, ref residues, new residues, the residues before it (as many as are new, to
+    spot a duplication), the ref residue after it). Residues are read only as far as the change
+    can slide: past the codons [first, last) the two sequences are the same."""
+    frame, c1, table = m.frame, m.cds1, _table(m)
+    new = (tx[:lo] + alt + tx[hi:c1])[first:]
+    n_ref, n_new = (c1 - first) // 3, len(new) // 3
+
+    def ref(k):
+        return table.get(tx[first + 3 * k:first + 3 * k + 3], "X")
+
+    def var(k):
+        return table.get(new[3 * k:3 * k + 3], "X")
+
+    i = 0   # the longest shared start puts the change as far 3' as it goes
+    while i < n_ref and i < n_new and ref(i) == var(i):
+        if ref(i) == "*":   # the change lies past the stop: the protein is the same
+            return (first - frame) // 3 + 1 + i, "*", "*", "", ""
+        i += 1
+    j = min(n_ref - (last - first) // 3, n_ref - i, n_new - i)
+    while j < n_ref - i and j < n_new - i and ref(n_ref - 1 - j) == var(n_new - 1 - j):
+        j += 1
+    r = "".join(ref(k) for k in range(i, n_ref - j))
+    a = "".join(var(k) for k in range(i, n_new - j))
+    before = "".join(ref(k) for k in range(max(i - len(a), (frame - first) // 3), i))
+    return (first - frame) // 3 + 1 + i, r, a, before, ref(i) if i < n_ref else ""

@@ -3,7 +3,7 @@
 Spans are 0-based half-open reference intervals [s, e); an insertion is the
 empty span s == e, meaning "between base s-1 and base s".
 """
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 # Most severe first; a variant's REGION is the first of these any transcript gives.
 REGION_ORDER = ("CDS", "exon", "5UTR", "3UTR", "ncRNA_exon", "intron", "transcript",
@@ -90,11 +90,34 @@ def locate(t, s, e):
         k = min(max(bisect_right(ends, s) - 1, 0), n - 2)
         num = k + 1 if t.strand == 1 else n - 1 - k
         return "intron", "", f"{num}/{n - 1}", ""
-    exon = f"{hit + 1 if t.strand == 1 else n - hit}/{n}"
+    exon, intron = f"{hit + 1 if t.strand == 1 else n - hit}/{n}", ""
+    if e - s > 1 and (e > ends[hit] or s < starts[hit]):
+        exon, intron = _numbers(t, s, e, hit)
     if t.kind != "coding":
-        return ("exon" if t.biotype == "protein_coding" else "ncRNA_exon"), exon, "", ""
+        return ("exon" if t.biotype == "protein_coding" else "ncRNA_exon"), exon, intron, ""
     if _overlaps(s, e, t.cds_start, t.cds_end):
-        return "CDS", exon, "", ""
+        return "CDS", exon, intron, ""
     before = (s if ins else e) <= t.cds_start
     five = before if t.strand == 1 else not before
-    return ("5UTR" if five else "3UTR"), exon, "", ""
+    return ("5UTR" if five else "3UTR"), exon, intron, ""
+
+
+def _numbers(t, s, e, hit):
+    """EXON and INTRON of a span reaching past exon `hit` (genomic order), the first it
+    overlaps: as VEP writes them, 'first-last/N' in transcript order, every exon and
+    intron the span touches ('' for no intron)."""
+    starts, ends, n = t.exon_starts, t.exon_ends, len(t.exon_starts)
+    last = bisect_left(starts, e) - 1           # the last exon starting before e
+    lo_i = hit - 1 if hit > 0 and s < starts[hit] else hit    # intron k: exons k and k+1
+    hi_i = last if last < n - 1 and ends[last] < e else last - 1
+    if t.strand == 1:
+        exons, introns = (hit + 1, last + 1), (lo_i + 1, hi_i + 1)
+    else:
+        exons, introns = (n - last, n - hit), (n - 1 - hi_i, n - 1 - lo_i)
+    intron = _range(introns, n - 1) if lo_i <= hi_i else ""
+    return _range(exons, n), intron
+
+
+def _range(pair, total):
+    a, b = pair
+    return f"{a}/{total}" if a == b else f"{a}-{b}/{total}"
