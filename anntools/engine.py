@@ -35,7 +35,7 @@ from .annotator import Annotator
 from .batch import ChunkBatch
 from .config import chain_path, reference_dir
 from .errors import AnnotationError, DamagedFileError, NotAVcfError, UnsupportedBuildError
-from .vcfio import (READ_ERRORS, LineError, LinesRead, UnplacedLine, count_data_lines, damaged_message,
+from .vcfio import (READ_ERRORS, LineError, UnplacedLine, count_data_lines, damaged_message, lines_before_damage,
                     first_chrom, open_binary, parse_fields, read_header, split_eol, tidy_columns,
                     upgrade_header)
 
@@ -215,8 +215,7 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
             # and indels of the chunk annotated at once (batch.py), then each line is written
             # in order, the others annotated one by one; one write per chunk and file.
             annotate, batch = ann.annotate, ChunkBatch(ann)
-            header_lines, read = lineno, LinesRead(stream)
-            lines_iter, damaged = iter(read), None
+            lines_iter, damaged = iter(stream), None
             while True:
                 try:
                     chunk = list(islice(lines_iter, CHUNK))
@@ -286,7 +285,8 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                                 tidied.append((lineno, change))
                     buf += "\t".join(fields), eol
                     if tsv and entries:
-                        tsv_heads.append(report.tsv_head(fields, add if lift else ""))
+                        tsv_heads.append(report.tsv_head(fields, add) if lift else   # inlined: per line
+                                         "\t".join(fields[:5]) + "\t")
                         tsv_entries += entries
                         tsv_counts.append(len(entries))
                         rows.clear()
@@ -300,7 +300,8 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
             for path in (annot_path, tsv_path):
                 if os.path.exists(path):
                     os.unlink(path)
-            fail(DamagedFileError, damaged_message(label, damaged, header_lines + read.count), detected)
+            # where it broke: counted again only now, so reading a sound file costs nothing more
+            fail(DamagedFileError, damaged_message(label, damaged, lines_before_damage(in_path)), detected)
         if progress:
             progress(lines, lines)
     if not tsv and os.path.exists(tsv_path):

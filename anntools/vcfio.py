@@ -96,16 +96,17 @@ def read_header(stream, name):
                        "Use a VCF file (version 3.3 to 4.4).")
 
 
-class LinesRead:
-    """The stream's lines, counting those read whole, so a damaged file can say where it broke."""
-
-    def __init__(self, stream):
-        self.stream, self.count = stream, 0
-
-    def __iter__(self):
-        for line in self.stream:
-            self.count += 1
-            yield line
+def lines_before_damage(path):
+    """How many lines of a damaged compressed file read whole before it breaks."""
+    stream, raw = open_binary(path)
+    n = 0
+    with raw:
+        try:
+            for _ in stream:
+                n += 1
+        except READ_ERRORS:
+            pass
+    return n
 
 
 def damaged_message(name, exc, last_good_line):
