@@ -219,6 +219,7 @@ class Annotator:
         self.impact_counts = Counter()
         self.known = 0
         self.alleles = 0
+        self.unsequenced = 0   # alleles left at coding_sequence_variant: no genome sequence there
         self._static = {}   # id(transcript) -> its CSQ fields that never change
         self._static_chrom = None
         self._models_chrom = None
@@ -381,6 +382,8 @@ class Annotator:
                 best_region = min((f[4] for f in found), key=REGION_RANK.__getitem__)
                 top = min(found)
                 worst = SEVERITY[top[0]]
+                if worst == "coding_sequence_variant" and not seq.has(chrom):
+                    self.unsequenced += 1
                 for f in ([top] if self.mode == "most_severe" else found):
                     if f[4] not in ("upstream", "downstream") and f[6].gene not in genes:
                         genes.append(f[6].gene)

@@ -158,6 +158,8 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
             meta, chrom_line, lineno = read_header(stream, label)
         except NotAVcfError as exc:
             fail(NotAVcfError, str(exc))
+        except READ_ERRORS as exc:   # a compressed file damaged within its first megabyte
+            fail(DamagedFileError, damaged_message(label, exc, lines_before_damage(in_path)))
         lift, detected = None, builds.detect(meta)
         if gff:
             idx = gene_index.from_gff(gff, fasta)
@@ -320,6 +322,12 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                   "(liftover chain gaps); " if n_unplaced else "")
                + f"{unreadable} line{'s' if unreadable != 1 else ''} could not be read."
                + (" The file has no variant lines." if lines == 0 else ""))
+    if ann.unsequenced:
+        n = ann.unsequenced
+        summary += (f" {n} ALT allele{'s' if n != 1 else ''} in coding sequence "
+                    f"{'are' if n != 1 else 'is'} shown as coding_sequence_variant (impact MODIFIER): "
+                    "no genome sequence is installed for that chromosome, so codons and protein "
+                    "changes were not computed.")
     if gff:
         summary = summary.replace("on GRCh38 ", "")
     seq_chroms = sorted(c for c in idx.lengths if idx.seq.has(c))

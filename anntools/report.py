@@ -43,7 +43,8 @@ def info_header_lines(version, lifted_from=None):
         '5 kb)">',
         '##INFO=<ID=MOST_SEVERE,Number=A,Type=String,Description="Most severe Sequence Ontology '
         'consequence of each ALT allele over all transcripts (anntools, VEP ranking)">',
-        '##INFO=<ID=CYTOBAND,Number=1,Type=String,Description="Cytoband of POS, UCSC hg38 (anntools)">',
+        '##INFO=<ID=CYTOBAND,Number=1,Type=String,Description="Cytoband on GRCh38 (of POS, or of GRCH38_POS for lifted-over '
+        'input), UCSC hg38 (anntools)">',
     ]
     if lifted_from:
         lines.append('##INFO=<ID=GRCH38_POS,Number=1,Type=String,Description="CHROM:POS on GRCh38 '

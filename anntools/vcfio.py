@@ -56,7 +56,7 @@ def read_header(stream, name):
         head = stream.peek(4096)[:4096]
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         if stream.raw.__class__ is gzip.GzipFile and not isinstance(exc, gzip.BadGzipFile):
-            raise NotAVcfError(damaged_message(name, exc, None)) from None
+            raise   # damaged: the caller counts the lines before the damage (lines_before_damage)
         raise NotAVcfError(f"{name} could not be read as plain or gzip-compressed text ({exc}). "
                            "Use a VCF file (.vcf or .vcf.gz).") from None
     except OSError as exc:
@@ -97,21 +97,25 @@ def read_header(stream, name):
 
 
 def lines_before_damage(path):
-    """How many lines of a damaged compressed file read whole before it breaks."""
-    stream, raw = open_binary(path)
-    n = 0
-    with raw:
+    """Whole lines of a damaged gzip or bgzip before it breaks. zlib is fed small pieces
+    directly, so that no decompressed text waiting in a reader's buffer is lost."""
+    n, member = 0, zlib.decompressobj(wbits=31)
+    with open(path, "rb") as fh:
         try:
-            for _ in stream:
-                n += 1
-        except READ_ERRORS:
+            for block in iter(lambda: fh.read(1 << 12), b""):
+                while block:
+                    n += member.decompress(block).count(b"\n")
+                    block = b""
+                    if member.eof:   # bgzip: the next member starts in what is left
+                        block, member = member.unused_data, zlib.decompressobj(wbits=31)
+        except zlib.error:
             pass
     return n
 
 
 def damaged_message(name, exc, last_good_line):
     what = "breaks off" if isinstance(exc, EOFError) else f"fails its integrity check ({exc})"
-    where = "near its start" if last_good_line is None else f"after line {last_good_line:,}"
+    where = "near its start" if not last_good_line else f"after line {last_good_line:,}"
     return (f"{name} is damaged: its compressed data {what} {where}, so the "
             "rest of the file cannot be read. No results are kept from part of a file: compress "
             "the VCF again (gzip or bgzip), check it opens (zcat or bcftools view), and submit it again.")

@@ -2,6 +2,7 @@
 import gzip
 import random
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -22,7 +23,11 @@ def test_malformed_lines_are_reported_and_the_rest_annotated(tmp_path):
             "17\t7674223\t.\tG\tA,T\t.\t.\t.\n")       # line 9: fine, two ALTs
     result = annotate_file(write_vcf(tmp_path / "bad.vcf", body), tmp_path)
     assert result.variants == 2
-    assert result.summary.endswith("4 lines could not be read.")
+    assert "; 4 lines could not be read." in result.summary
+    # TP53's C>T and G>A,T: in coding sequence, with no nuclear genome installed to say more
+    assert result.summary.endswith(" 3 ALT alleles in coding sequence are shown as coding_sequence_variant "
+                                   "(impact MODIFIER): no genome sequence is installed for that "
+                                   "chromosome, so codons and protein changes were not computed.")
     log = Path(result.log_path).read_text()
     assert "line 5: POS 'abc' is not a positive whole number" in log
     assert "line 6: has 4 tab-separated column(s)" in log
@@ -116,17 +121,32 @@ def test_a_damaged_gzip_fails_plainly_and_leaves_no_partial_results(tmp_path, da
     # the line it names was read whole, and it is past the first lines
     last_good = int(re.search(r"after line ([\d,]+), so", message).group(1).replace(",", ""))
     assert 1_000 < last_good < 60_003   # 3 header lines, then 60,000 variants
+    if damage.startswith("truncated"):   # exactly the whole lines gzip itself gets out of it
+        assert last_good == _lines_gzip_reads(src)
     # no partial annotated VCF or table that looks complete; the log says what happened
     assert sorted(p.name for p in out_dir.iterdir()) == ["big.vcf.count.log"]
     assert "Status: FAILED" in (out_dir / "big.vcf.count.log").read_text()
 
 
-def test_a_gzip_broken_off_near_its_start_says_so(tmp_path):
+def _lines_gzip_reads(path):
+    """Whole lines the gzip program decompresses from a file cut short (it then exits 1)."""
+    done = subprocess.run(["gzip", "-dc", str(path)], capture_output=True)
+    return done.stdout.count(b"\n")
+
+
+@pytest.mark.parametrize("sample,keep", [("test.vcf", 1000), ("free_1.vcf", 0.5), ("premium_3.vcf", 0.5)])
+def test_a_small_gzip_cut_short_names_its_last_whole_line(tmp_path, sample, keep):
+    # within the reader's first buffer, so the damage shows while the header is read
+    packed = gzip.compress((SAMPLES / sample).read_bytes())
     src = tmp_path / "short.vcf.gz"
-    src.write_bytes(gzip.compress((SAMPLES / "test.vcf").read_bytes())[:1000])   # of 1,929 bytes
-    with pytest.raises(NotAVcfError) as err:
+    src.write_bytes(packed[:keep if keep > 1 else int(len(packed) * keep)])
+    with pytest.raises(DamagedFileError) as err:
         annotate_file(src, tmp_path / "out")
-    assert str(err.value).startswith("short.vcf.gz is damaged: its compressed data breaks off near its start")
+    n = _lines_gzip_reads(src)
+    assert n > 20
+    assert str(err.value).startswith(f"short.vcf.gz is damaged: its compressed data breaks off after "
+                                     f"line {n:,}, so the rest of the file cannot be read.")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["short.vcf.count.log"]
 
 
 def test_crlf_and_lowercase_are_kept(tmp_path):

@@ -72,9 +72,14 @@ def test_older_builds_are_lifted_over(tmp_path, name, build, annotated, gaps):
     assert result.variants == annotated
     # the lines in chain gaps were read well: the summary says where they went, not "unreadable"
     n = len(gaps)
+    coding = result.consequence_counts.get("coding_sequence_variant", 0)
+    assert coding > 0   # no nuclear genome sequence in the default data: the summary says so
     assert result.summary == (f"Annotated {annotated} variants on GRCh38 (input: {build}, lifted over); "
                               f"{n} line{'s' if n > 1 else ''} had no place on GRCh38 (liftover chain "
-                              "gaps); 0 lines could not be read.")
+                              f"gaps); 0 lines could not be read. {coding} ALT allele"
+                              f"{'s' if coding > 1 else ''} in coding sequence {'are' if coding > 1 else 'is'} "
+                              "shown as coding_sequence_variant (impact MODIFIER): no genome sequence is "
+                              "installed for that chromosome, so codons and protein changes were not computed.")
     log = Path(result.log_path).read_text()
     for line_no in gaps:
         assert f"line {line_no}: " in log and "liftover chain gap" in log
