@@ -228,12 +228,14 @@ def annotate_file(in_path, out_dir, progress=None, *, ref_dir=None, mode="all", 
                     break
                 # pass 1: parse; items are (content, line end, fields or None, error or None)
                 items, records = [], []
-                text = b"".join(chunk).decode("utf-8", "surrogateescape").split("\n")
+                joined = b"".join(chunk).decode("utf-8", "surrogateescape")
+                crlf = "\r" in joined   # looked for once per chunk, not on every line
+                text = joined.split("\n")
                 ends = ["\n"] * (len(text) - 1) + [""]   # the file's last line may have none
                 for content, eol in zip(text, ends):
-                    if content[-1:] == "\r" and eol:
+                    if crlf and content[-1:] == "\r" and eol:
                         content, eol = content[:-1], "\r\n"
-                    if not content.strip():
+                    if not content or content.isspace():
                         items.append((content, eol, None, None))   # a blank line: dropped
                         continue
                     if content[0] == "#":

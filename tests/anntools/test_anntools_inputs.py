@@ -20,10 +20,12 @@ def test_malformed_lines_are_reported_and_the_rest_annotated(tmp_path):
             "17\t7674221\t.\tC\n"                      # line 6: too few columns
             "17\t7674222\t.\tCQ\tT\t.\t.\t.\n"         # line 7: bad REF
             "chrZ\t5\t.\tA\tT\t.\t.\t.\n"              # line 8: not a GRCh38 sequence
-            "17\t7674223\t.\tG\tA,T\t.\t.\t.\n")       # line 9: fine, two ALTs
+            "17\t7674223\t.\tG\tA,T\t.\t.\t.\n"        # line 9: fine, two ALTs
+            "17\t0\t.\tG\tA\t.\t.\t.\n"                # line 10: POS 0
+            "17\t7674224\t.\tG\tA,Z\t.\t.\t.\n")       # line 11: a bad second ALT
     result = annotate_file(write_vcf(tmp_path / "bad.vcf", body), tmp_path)
     assert result.variants == 2
-    assert "; 4 lines could not be read." in result.summary
+    assert "; 6 lines could not be read." in result.summary
     # TP53's C>T and G>A,T: in coding sequence, with no nuclear genome installed to say more
     assert result.summary.endswith(" 3 ALT alleles in coding sequence are shown as coding_sequence_variant "
                                    "(impact MODIFIER): no genome sequence is installed for that "
@@ -33,6 +35,8 @@ def test_malformed_lines_are_reported_and_the_rest_annotated(tmp_path):
     assert "line 6: has 4 tab-separated column(s)" in log
     assert "line 7: REF 'CQ' is not made of the bases" in log
     assert "line 8: CHROM 'chrZ' is not a GRCh38 sequence name" in log
+    assert "line 10: POS '0' is not a positive whole number" in log
+    assert "line 11: ALT 'Z' is neither bases (A, C, G, T, N) nor a symbolic allele" in log
     out = Path(result.annot_path).read_text()
     # unreadable lines are left out, so the output stays a VCF that VCF readers take whole
     assert "17\tabc\t" not in out and "chrZ\t5\t" not in out
