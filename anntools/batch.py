@@ -228,8 +228,7 @@ def _ref_checked(seq, chrom, v):
     if hi - lo > 1 << 24:   # unsorted input: base by base rather than one long stretch
         return [x for x in v if not ref_mismatch(seq.fetch(chrom, x[1], x[1] + len(x[2])), x[2])]
     genome = seq.fetch(chrom, lo, hi)
-    return [x for x in v if genome[x[1] - lo: x[1] - lo + len(x[2])] == x[2] or
-            not ref_mismatch(genome[x[1] - lo: x[1] - lo + len(x[2])], x[2])]
+    return [x for x in v if not ref_mismatch(genome[x[1] - lo: x[1] - lo + len(x[2])], x[2])]
 
 
 def _pairs(arr, s, e, indel, indel_hgvs):

@@ -14,6 +14,7 @@ without "chr" ("1".."22", "X", "Y", "MT").
 import gzip
 import json
 from collections import defaultdict
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -171,7 +172,9 @@ def read_cytobands():
     return out
 
 
+@lru_cache(maxsize=None)
 def read_assembly(name):
-    """bioutils assembly json: the list of sequences with name, length, aliases, accessions."""
+    """bioutils assembly json: the list of sequences with name, length, aliases, accessions.
+    Read once per process (build detection and ##contig lines ask per file); do not modify it."""
     with bioutils_file("assemblies", name + ".json.gz").open("rb") as raw:
         return json.load(gzip.open(raw))
